@@ -1,0 +1,1 @@
+"""The front doors of mailrep: the REST application and the `mailrep` command line."""
