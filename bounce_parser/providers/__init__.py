@@ -1,13 +1,27 @@
-"""Detectors for mailbox providers and sending services with formats of their own."""
+"""Detectors for mailbox providers and sending services with formats of their own.
+
+Each module recognises one provider (or a closely related group) by its own
+headers, sender and wording, returns None at once for other mail, and extracts
+the failed recipients with the remote server's reply. The classifier decides
+the reason; a detector sets `reason_hint` only where the provider names the
+failure class in its own vocabulary, through an explicit table.
+
+The registry must try these before the generic RFC 3464 detector: several
+providers wrap their own text around, or instead of, a delivery-status part.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from bounce_parser.message import MessageView
+from bounce_parser.providers import ses_json
 from bounce_parser.types import Detection
 
 Detector = Callable[[MessageView], Detection | None]
 
-#: Tried in this order; the first non-None wins.
-PROVIDER_DETECTORS: tuple[Detector, ...] = ()
+#: Tried in this order; the first non-None wins. The SES JSON detector comes
+#: first because its body is JSON that no other detector reads.
+PROVIDER_DETECTORS: tuple[Detector, ...] = (ses_json.detect,)
+
+__all__ = ["PROVIDER_DETECTORS", "Detector"]
