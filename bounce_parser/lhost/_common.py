@@ -1,0 +1,125 @@
+"""Text helpers shared by the MTA detectors: cutting, joining and SMTP reply fields.
+
+MTA bounces quote the remote server's reply inside their own prose, wrapped at
+70-80 columns and often as an SMTP multi-line reply (RFC 5321 section 4.2.1,
+`550-...` lines ending with `550 ...`). These helpers turn such a block into one
+diagnostic string and read the reply code, the enhanced status code (RFC 3463)
+and the SMTP command from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bounce_parser.address import normalise_address
+from bounce_parser.types import Detection, Finding, ReportKind
+
+#: Characters of bounce text a detector scans; the prose sits at the top.
+MAX_SCAN_CHARS = 64 * 1024
+
+_STATUS = re.compile(r"(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)")
+_REPLY_AT_START = re.compile(r"^([245]\d\d)(?:[ -]|$)")
+_CONTINUATION = re.compile(r"^([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s)?\s*")
+_SPACES = re.compile(r"\s+")
+
+# SMTP commands as MTAs name them in their prose, mapped to RFC 3464 style names.
+_COMMANDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bRCPT\b|\brecipient\b", re.IGNORECASE), "RCPT"),
+    (re.compile(r"\bMAIL\b|\bsender\b", re.IGNORECASE), "MAIL"),
+    (re.compile(r"\bDATA\b|end of data|after I sent the message", re.IGNORECASE), "DATA"),
+    (re.compile(r"\b(?:EHLO|HELO|LHLO)\b|my name", re.IGNORECASE), "HELO"),
+    (re.compile(r"initial connection|greeting|\bconnect", re.IGNORECASE), "CONN"),
+    (re.compile(r"\bSTARTTLS\b", re.IGNORECASE), "STARTTLS"),
+)
+
+
+def cut_before(text: str, markers: Iterable[str]) -> str:
+    """Return `text` up to the first of `markers` (case-sensitive), capped in size."""
+    text = text[:MAX_SCAN_CHARS]
+    end = len(text)
+    for marker in markers:
+        index = text.find(marker, 0, end)
+        if index >= 0:
+            end = index
+    return text[:end]
+
+
+def join_reply(lines: Iterable[str]) -> str:
+    """Join wrapped or multi-line SMTP reply lines into one diagnostic string.
+
+    Repeated `550-5.7.1` prefixes of continuation lines are dropped, so the
+    result reads `550 5.7.1 first line second line`.
+    """
+    words: list[str] = []
+    first_code: str | None = None
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        match = _CONTINUATION.match(line)
+        if match and first_code is None:
+            first_code = match.group(1)
+            status = f"{match.group(2)} " if match.group(2) else ""
+            line = f"{first_code} {status}{line[match.end():]}"
+        elif match and match.group(1) == first_code:
+            line = line[match.end():]
+        words.append(line)
+    return _SPACES.sub(" ", " ".join(words)).strip()
+
+
+def find_status(text: str | None) -> str | None:
+    """Return the first RFC 3463 status code in `text`."""
+    if not text:
+        return None
+    match = _STATUS.search(text)
+    return match.group(1) if match else None
+
+
+def reply_code_at_start(text: str | None) -> str | None:
+    """Return the SMTP reply code that `text` starts with."""
+    if not text:
+        return None
+    match = _REPLY_AT_START.match(text.lstrip())
+    return match.group(1) if match else None
+
+
+def command_in(text: str | None) -> str | None:
+    """Return the SMTP command that `text` (an MTA's "after X" phrase) names."""
+    if not text:
+        return None
+    for pattern, command in _COMMANDS:
+        if pattern.search(text):
+            return command
+    return None
+
+
+def address_of(text: str | None) -> str | None:
+    """Return the address in `text` in normal form (domain lower-cased)."""
+    return normalise_address(text)
+
+
+def finding_from_reply(address: str, diagnostic: str | None, **fields: str | None) -> Finding:
+    """Build a finding whose reply code and status are read from `diagnostic`.
+
+    Values in `fields` win over the ones read from the text.
+    """
+    diagnostic = diagnostic or None
+    finding = Finding(
+        address=address,
+        action="failed",
+        status=find_status(diagnostic),
+        reply_code=reply_code_at_start(diagnostic),
+        diagnostic=diagnostic,
+    )
+    for name, value in fields.items():
+        if value is not None:
+            setattr(finding, name, value)
+    return finding
+
+
+def detection(family: str, findings: list[Finding]) -> Detection | None:
+    """Wrap `findings` in a delivery-status detection, or None when there are none."""
+    if not findings:
+        return None
+    return Detection(kind=ReportKind.DELIVERY_STATUS, family=family, findings=findings)

@@ -1,0 +1,158 @@
+"""Exim bounces and delay warnings: "Mail delivery failed: returning message to sender".
+
+Exim (deliver.c) lists each failed address indented by two spaces, with the
+error indented by four below it:
+
+      kijitora@example.jp
+        SMTP error from remote mail server after RCPT TO:<kijitora@example.jp>:
+        host mx.example.jp [192.0.2.1]: 550 5.1.1 User unknown
+
+A delay warning ("Warning: message X delayed 24 hours") has the same blocks
+after "has not yet been delivered", each error prefixed with "Delay reason:".
+Exim 4.x may add an RFC 3464 part; the standard DSN parser reads those first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bounce_parser.lhost import _common
+from bounce_parser.message import MessageView
+from bounce_parser.types import Detection, Finding, Reason
+
+_SUBJECT = re.compile(
+    r"Mail delivery failed|Warning: message \S+ delayed|Mail failure|Message frozen"
+    r"|returning message to sender",
+    re.IGNORECASE,
+)
+_LIST_START = re.compile(
+    r"address\(es\) failed:|address(?:es)? to which the message has not yet been delivered"
+    r" (?:is|are):"
+)
+_ORIGINAL_MARKERS = (
+    "------ This is a copy of",
+    "----- This is a copy of",
+    "------ This is a copy of the message's headers",
+)
+_RECIPIENT_LINE = re.compile(r"^  (?! )(\S+@\S+?|pipe to \|.*|save to .*|\S+)(?::\s+(.*))?$")
+_GENERATED = re.compile(r"\(?(?:ultimately )?generated (?:from|by) (\S+@[^\s)]+)\)?")
+_SMTP_ERROR = re.compile(
+    r"(?:SMTP error from remote (?:mail server|mailer)|LMTP error) after"
+    r" (.{1,300}?):(?:\s+|$)(?=host\s|[245]\d\d[\s-]|$)"
+)
+_HOST = re.compile(r"host\s+(\S+)\s+\[([^\]]{1,64})\]:?\s*")
+_TRANSCRIPT_HEADER = re.compile(r"^------ (.+?)(?: ------)?$")
+
+# Exim's own texts (deliver.c, retry.c, routers/dnslookup.c) that name the class.
+_HINTS: tuple[tuple[str, Reason], ...] = (
+    ("retry timeout exceeded", Reason.EXPIRED),
+    ("retry time not reached for any host after a long failure period", Reason.EXPIRED),
+    ("all hosts have been failing for a long time", Reason.EXPIRED),
+    ("Unrouteable address", Reason.HOSTUNKNOWN),
+    ("all host address lookups failed permanently", Reason.HOSTUNKNOWN),
+    ("all relevant MX records point to non-existent hosts", Reason.HOSTUNKNOWN),
+    ("an MX or SRV record indicated no SMTP service", Reason.NOTACCEPT),
+)
+
+
+def detect(view: MessageView) -> Detection | None:
+    """Read an Exim bounce or delay warning; None when the message is not one."""
+    if not (view.from_.startswith("Mail Delivery System") or _SUBJECT.search(view.subject)):
+        return None
+    if "mail.ru" in view.from_.lower():
+        return None
+    text = _common.cut_before(view.text, _ORIGINAL_MARKERS)
+    start = _LIST_START.search(text)
+    if start is None:
+        return None
+
+    is_delay = "has not yet been delivered" in start.group(0)
+    blocks, transcripts = _split_blocks(text[start.end():])
+    findings: list[Finding] = []
+    for head, body in blocks:
+        finding = _read_block(head, body, transcripts)
+        if finding is None:
+            continue
+        if is_delay:
+            finding.action = "delayed"
+        findings.append(finding)
+    return _common.detection("exim", findings)
+
+
+def _split_blocks(text: str) -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]]:
+    """Split the address list into (address line, error lines) blocks.
+
+    Also collects the "The following text was generated during the delivery
+    attempt" transcripts, keyed by the address line they name.
+    """
+    blocks: list[tuple[str, list[str]]] = []
+    transcripts: dict[str, list[str]] = {}
+    transcript: list[str] | None = None
+    in_list = False
+    for line in text.split("\n"):
+        header = _TRANSCRIPT_HEADER.match(line)
+        if header is not None:
+            transcript = transcripts.setdefault(header.group(1).strip(), [])
+            continue
+        if transcript is not None:
+            if line.strip() and not line.rstrip().endswith("------"):
+                transcript.append(line)
+            continue
+        if line.startswith(("    ", "\t")):
+            if blocks and in_list:
+                blocks[-1][1].append(line)
+            continue
+        in_list = bool(_RECIPIENT_LINE.match(line))
+        if in_list:
+            blocks.append((line, []))
+    return blocks, transcripts
+
+
+def _read_block(head: str, body: list[str], transcripts: dict[str, list[str]]) -> Finding | None:
+    head_match = _RECIPIENT_LINE.match(head)
+    if head_match is None:
+        return None
+    target, inline_error = head_match.group(1), head_match.group(2)
+    text = _common.join_reply([inline_error or "", *body])
+
+    generated = _GENERATED.search(text)
+    address = _common.address_of(target)
+    if address is None or target.startswith(("pipe to ", "save to ")):
+        address = _common.address_of(generated.group(1)) if generated else None
+    if address is None:
+        return None
+    text = _GENERATED.sub("", text)
+
+    transcript = transcripts.get(target.strip())
+    is_pipe = target.startswith("pipe to ")
+    if transcript and not text.strip():
+        text = _common.join_reply(transcript)
+    return _finding(address, text, is_pipe)
+
+
+def _finding(address: str, text: str, is_pipe: bool) -> Finding:
+    command: str | None = None
+    smtp_error = _SMTP_ERROR.search(text)
+    if smtp_error is not None:
+        command = _common.command_in(smtp_error.group(1))
+        text = text[: smtp_error.start()] + " " + text[smtp_error.end() :]
+    remote_mta: str | None = None
+    host = _HOST.search(text)
+    if host is not None:
+        remote_mta = host.group(1)
+        text = text[: host.start()] + " " + text[host.end() :]
+    diagnostic = text.replace("Delay reason:", " ").strip().strip('"').strip()
+
+    finding = _common.finding_from_reply(
+        address, diagnostic, remote_mta=remote_mta, smtp_command=command
+    )
+    for phrase, reason in _HINTS:
+        index = diagnostic.find(phrase)
+        # "mailbox is full: retry timeout exceeded": the earlier error is the cause.
+        if index >= 0 and not diagnostic[:index].strip(" :"):
+            finding.reason_hint, finding.hint_evidence = reason, f"exim:{phrase}"
+            break
+    # A pipe transport's failure is the local delivery program's (exim transports/pipe.c).
+    if is_pipe and finding.reason_hint is None and finding.reply_code is None:
+        finding.reason_hint, finding.hint_evidence = Reason.MAILERERROR, "exim:pipe"
+    return finding
