@@ -29,7 +29,7 @@ def decode_header_value(value: str | email.header.Header | None) -> str | None:
         return None
     try:
         parts = email.header.decode_header(str(value))
-    except Exception:  # noqa: BLE001 - a broken encoded word keeps its raw text
+    except Exception:  # a broken encoded word keeps its raw text
         return " ".join(str(value).split())
     words: list[str] = []
     for chunk, charset in parts:
@@ -57,7 +57,7 @@ def part_text(part: email.message.Message, limit: int = MAX_TEXT_BYTES) -> str:
         return ""
     try:
         payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001 - a broken transfer encoding yields its raw text
+    except Exception:  # a broken transfer encoding yields its raw text
         payload = None
     if not isinstance(payload, bytes):
         raw = part.get_payload()
@@ -91,7 +91,7 @@ class MessageView:
         """Return the decoded, unfolded value of the first `name` header."""
         try:
             return decode_header_value(self.msg.get(name))
-        except Exception:  # noqa: BLE001 - compat32 can fail on malformed headers
+        except Exception:  # compat32 can fail on malformed headers
             return None
 
     @cached_property
@@ -111,7 +111,7 @@ class MessageView:
         """Every part in depth-first order, the message itself first."""
         try:
             return list(self.msg.walk())
-        except Exception:  # noqa: BLE001 - a cyclic or broken tree still has its root
+        except Exception:  # a cyclic or broken tree still has its root
             return [self.msg]
 
     def parts_of_type(self, *content_types: str) -> list[email.message.Message]:
@@ -129,6 +129,9 @@ class MessageView:
             if part.is_multipart():
                 continue
             content_type = part.get_content_type()
+            if part.get_content_maintype() == "multipart":
+                # A multipart whose boundary never occurs keeps its body as text.
+                content_type = "text/plain"
             if content_type == "text/plain" and not _is_attachment(part):
                 plain.append(part_text(part))
             elif content_type == "text/html" and not _is_attachment(part):

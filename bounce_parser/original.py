@@ -1,0 +1,123 @@
+"""Find the returned original message in a bounce or complaint and read its headers.
+
+Reports return the original in one of three ways: a `message/rfc822` (or RFC
+6532 `message/global`) part, a `text/rfc822-headers` part (RFC 6522 section 4;
+some feedback loops write `text/rfc822-header`), or, in plain-text bounces,
+the headers pasted into the text after a marker line such as
+"----- Original message -----".
+
+NOTE: an original quoted with "> " prefixes is not recognised, so such a report has no original.
+"""
+
+from __future__ import annotations
+
+import email.message
+import email.parser
+import email.policy
+import re
+
+from bounce_parser.message import MessageView, decode_header_value, part_text
+from bounce_parser.types import OriginalMessage
+
+_ORIGINAL_TYPES = ("message/rfc822", "message/global")
+_HEADER_TYPES = ("text/rfc822-headers", "text/rfc822-header", "message/rfc822-headers")
+#: Header section read from pasted or text/rfc822-headers originals.
+_MAX_HEADER_CHARS = 64 * 1024
+
+# Marker lines that MTAs put before a pasted original: Sendmail "Original message
+# follows", qmail "Below this line is a copy of the message", Exim "This is a copy
+# of the message, including all the headers", Exchange "Original message headers".
+_MARKER = re.compile(
+    r"^[ \t>|*=_-]*(?:"
+    r"(?:-+ ?)?(?:original|returned|undelivered|bounced|failed) (?:message|mail|e-?mail)"
+    r"|.{0,40}copy of (?:the|your) (?:original )?message"
+    r"|.{0,40}(?:message|original) (?:header|follows)"
+    r"|.{0,40}headers? of (?:the|your) (?:original )?message"
+    r").{0,120}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{0,60}:[ \t]?")
+_HEADER_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
+
+
+def original_headers(view: MessageView) -> email.message.Message | None:
+    """Return the header section of the returned original, or None when there is none."""
+    for part in view.parts[1:]:
+        content_type = part.get_content_type()
+        if content_type in _ORIGINAL_TYPES:
+            embedded = _embedded_message(part)
+            if embedded is not None:
+                return embedded
+        elif content_type in _HEADER_TYPES:
+            return _parse_headers(part_text(part, _MAX_HEADER_CHARS))
+    return _pasted_headers(view.text)
+
+
+def extract_original(view: MessageView) -> OriginalMessage | None:
+    """Return the returned original's identifying headers, or None when absent."""
+    headers = original_headers(view)
+    if headers is None:
+        return None
+    original = OriginalMessage(
+        message_id=_header(headers, "Message-ID"),
+        from_=_header(headers, "From"),
+        to=_header(headers, "To"),
+        subject=_header(headers, "Subject"),
+        return_path=_header(headers, "Return-Path"),
+    )
+    if original == OriginalMessage():
+        return None
+    return original
+
+
+def _embedded_message(part: email.message.Message) -> email.message.Message | None:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload and isinstance(payload[0], email.message.Message):
+        inner = payload[0]
+        # A message/rfc822 part whose body was transfer-encoded parses as one
+        # empty message; its headers are then in the decoded payload text.
+        if inner.keys():
+            return inner
+    return _parse_headers(part_text(part, _MAX_HEADER_CHARS))
+
+
+def _parse_headers(text: str) -> email.message.Message | None:
+    head = text.lstrip("\n")[:_MAX_HEADER_CHARS].split("\n\n", 1)[0]
+    if not _HEADER_LINE.match(head):
+        return None
+    headers = _HEADER_PARSER.parsestr(head, headersonly=True)
+    return headers if headers.keys() else None
+
+
+def _pasted_headers(text: str) -> email.message.Message | None:
+    for marker in _MARKER.finditer(text):
+        following = text[marker.end() : marker.end() + _MAX_HEADER_CHARS]
+        lines = following.lstrip("\n").split("\n")
+        block = _leading_header_block(lines)
+        if block:
+            return _HEADER_PARSER.parsestr("\n".join(block), headersonly=True)
+    return None
+
+
+def _leading_header_block(lines: list[str]) -> list[str]:
+    block: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if _HEADER_LINE.match(stripped) or (block and line[:1] in (" ", "\t") and stripped):
+            block.append(stripped if not block or line[:1] not in (" ", "\t") else line)
+            continue
+        if not stripped and not block:
+            continue
+        break
+    has_identity = any(
+        line.split(":", 1)[0].lower() in ("from", "to", "subject", "message-id") for line in block
+    )
+    return block if has_identity else []
+
+
+def _header(headers: email.message.Message, name: str) -> str | None:
+    try:
+        value = decode_header_value(headers.get(name))
+    except Exception:  # a malformed header is treated as absent
+        return None
+    return value or None
