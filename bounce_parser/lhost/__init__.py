@@ -1,13 +1,27 @@
-"""Detectors for bounces that MTAs write in their own, non-RFC 3464 formats."""
+"""Detectors for bounces that MTAs write in their own, non-RFC 3464 formats.
+
+Each module reads one MTA family's template and returns None quickly, on a
+header or subject check, when the message is not of its family. The registry
+tries these before the generic RFC 3464 reader, so a detector whose family
+also attaches a `message/delivery-status` part either reads more than that
+part gives or steps aside (see each module's docstring).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from bounce_parser.lhost import dragonfly, exim, qmail
 from bounce_parser.message import MessageView
 from bounce_parser.types import Detection
 
 Detector = Callable[[MessageView], Detection | None]
 
-#: Tried in this order after the standard formats; the first non-None wins.
-LHOST_DETECTORS: tuple[Detector, ...] = ()
+#: Tried in this order; more specific templates come before broader ones.
+LHOST_DETECTORS: tuple[Detector, ...] = (
+    dragonfly.detect,
+    qmail.detect,
+    exim.detect,
+)
+
+__all__ = ["LHOST_DETECTORS", "Detector"]

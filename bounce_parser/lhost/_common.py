@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 
 from bounce_parser.address import normalise_address
+from bounce_parser.dsn import detect_dsn
+from bounce_parser.message import MessageView
 from bounce_parser.types import Detection, Finding, ReportKind
 
 #: Characters of bounce text a detector scans; the prose sits at the top.
@@ -118,8 +120,42 @@ def finding_from_reply(address: str, diagnostic: str | None, **fields: str | Non
     return finding
 
 
-def detection(family: str, findings: list[Finding]) -> Detection | None:
-    """Wrap `findings` in a delivery-status detection, or None when there are none."""
+def detection(family: str, findings: list[Finding], view: MessageView) -> Detection | None:
+    """Wrap `findings` in a delivery-status detection, or None when there are none.
+
+    When the bounce also carries an RFC 3464 part, its fields fill the ones the
+    text left empty (Exim and Postfix write Status only there), and recipients
+    that only the part names are added.
+    """
     if not findings:
         return None
+    if view.parts_of_type("message/delivery-status", "message/global-delivery-status"):
+        _merge_dsn(findings, view)
     return Detection(kind=ReportKind.DELIVERY_STATUS, family=family, findings=findings)
+
+
+_MERGED_FIELDS = (
+    "status",
+    "reply_code",
+    "remote_mta",
+    "diagnostic",
+    "smtp_command",
+    "original_recipient",
+    "final_recipient",
+    "arrival_date",
+)
+
+
+def _merge_dsn(findings: list[Finding], view: MessageView) -> None:
+    standard = detect_dsn(view)
+    if standard is None:
+        return
+    by_address = {finding.address.lower(): finding for finding in findings}
+    for other in standard.findings:
+        own = by_address.get(other.address.lower())
+        if own is None:
+            findings.append(other)
+            continue
+        for name in _MERGED_FIELDS:
+            if getattr(own, name) is None:
+                setattr(own, name, getattr(other, name))

@@ -34,7 +34,7 @@ _ORIGINAL_MARKERS = (
     "----- This is a copy of",
     "------ This is a copy of the message's headers",
 )
-_RECIPIENT_LINE = re.compile(r"^  (?! )(\S+@\S+?|pipe to \|.*|save to .*|\S+)(?::\s+(.*))?$")
+_RECIPIENT_LINE = re.compile(r"^  (?! )(\S+@\S+?|pipe to \|.*|save to .*)(?::\s+(.*))?$")
 _GENERATED = re.compile(r"\(?(?:ultimately )?generated (?:from|by) (\S+@[^\s)]+)\)?")
 _SMTP_ERROR = re.compile(
     r"(?:SMTP error from remote (?:mail server|mailer)|LMTP error) after"
@@ -76,7 +76,7 @@ def detect(view: MessageView) -> Detection | None:
         if is_delay:
             finding.action = "delayed"
         findings.append(finding)
-    return _common.detection("exim", findings)
+    return _common.detection("exim", findings, view)
 
 
 def _split_blocks(text: str) -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]]:
@@ -98,7 +98,8 @@ def _split_blocks(text: str) -> tuple[list[tuple[str, list[str]]], dict[str, lis
             if line.strip() and not line.rstrip().endswith("------"):
                 transcript.append(line)
             continue
-        if line.startswith(("    ", "\t")):
+        # Some Exim versions indent the "host" line by two spaces only.
+        if line.startswith(("    ", "\t", "  host ")):
             if blocks and in_list:
                 blocks[-1][1].append(line)
             continue
