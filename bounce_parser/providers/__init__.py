@@ -15,13 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bounce_parser.message import MessageView
-from bounce_parser.providers import ses_json
+from bounce_parser.providers import gmail, googlegroups, ses_json, yahoo
 from bounce_parser.types import Detection
 
 Detector = Callable[[MessageView], Detection | None]
 
 #: Tried in this order; the first non-None wins. The SES JSON detector comes
 #: first because its body is JSON that no other detector reads.
-PROVIDER_DETECTORS: tuple[Detector, ...] = (ses_json.detect,)
+PROVIDER_DETECTORS: tuple[Detector, ...] = (
+    ses_json.detect,
+    googlegroups.detect,
+    gmail.detect,
+    yahoo.detect,
+)
 
 __all__ = ["PROVIDER_DETECTORS", "Detector"]

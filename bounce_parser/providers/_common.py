@@ -27,6 +27,9 @@ _SMTP_COMMAND = re.compile(
     re.IGNORECASE,
 )
 _TYPED_VALUE = re.compile(r"^\s*[\w.-]{1,20}\s*;\s*")
+#: A reply code opening a reply, also in the `550: User unknown` form that
+#: Yahoo and some gateways print.
+_LEADING_REPLY_CODE = re.compile(r"^([245][0-5]\d)(?=[\s:-]|$)")
 
 
 def cut_at(text: str, markers: Iterable[str]) -> str:
@@ -75,11 +78,16 @@ def make_finding(
         address=normal,
         action=action,
         status=status or find_status(text),
-        reply_code=reply_code or find_reply_code(text),
+        reply_code=reply_code or find_reply_code(text) or _leading_reply_code(text),
         remote_mta=remote_mta,
         diagnostic=text or None,
         smtp_command=command or smtp_command(text),
     )
+
+
+def _leading_reply_code(text: str | None) -> str | None:
+    match = _LEADING_REPLY_CODE.match(text or "")
+    return match.group(1) if match else None
 
 
 def delivery_status_text(view: MessageView) -> str:
