@@ -289,11 +289,12 @@ def render_metrics() -> tuple[bytes, str]:
     """Render every metric in the text exposition format; returns the body and content type."""
     registry = CollectorRegistry()
 
-    # Read at each scrape, not at import, because prometheus_client decides at its own
-    # import whether values live in files; the two must agree.
+    # prometheus_client switches to file-backed values on this same variable when it is
+    # imported, so the registry follows the variable rather than a setting.
     multiproc_dir = os.environ.get(MULTIPROC_DIR_VARIABLE)
     if multiproc_dir:
-        MultiProcessCollector(registry, path=multiproc_dir)
+        # MultiProcessCollector has no annotations (prometheus_client 0.26).
+        MultiProcessCollector(registry, path=multiproc_dir)  # type: ignore[no-untyped-call]
     else:
         registry.register(_PROCESS_REGISTRY)
 
