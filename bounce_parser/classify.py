@@ -1,19 +1,90 @@
 """Classify one detector finding: choose its reason class and record why.
 
-The order of evidence is: the action (a success DSN is `delivered`), a
-detector's `reason_hint`, then the diagnostic text, the enhanced status code
-and the reply code together. Text wins over a code that real servers use for
-unrelated failures (a 5.7.1 naming a blocklist is `blocked`, not an address
-problem), and a code wins over text that names no known failure. A finding
-with action `delayed` never gets a hard-bounce reason.
+Evidence is weighed in this order:
+
+1. The action: a success DSN (delivered, relayed, expanded) is `delivered`.
+2. A detector's `reason_hint`, mapped from the source's own vocabulary.
+3. A diagnostic-text pattern (`patterns.PATTERNS`). Wording beats the codes
+   because servers put address-looking codes on unrelated failures: a 5.7.1
+   naming a blocklist is `blocked`, a 550 5.1.1 saying "mailbox full" is
+   `mailboxfull`.
+4. The SMTP stage: a rejection of MAIL FROM is about the envelope sender, one
+   at connection or HELO time is about the sending host.
+5. A specific enhanced status code, then weak wording, then a specific reply
+   code.
+6. A generic code (5.0.0, 5.5.0, 5.7.1, a bare 550) with no telling wording
+   gives `onhold` or a sender-side class, never an address problem. Nothing
+   at all gives `undefined`.
+
+Then the verdict is made safe: a user-unknown after DATA is a content
+filter's doing (`filtered`), a temporary code or a delayed action never
+yields a hard-bounce reason, and a sender-stage rejection never blames the
+recipient address.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from bounce_parser import patterns as _patterns
 from bounce_parser import status as _status
 from bounce_parser.types import Finding, Reason
 
 _SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
+_ADDRESS_REASONS = frozenset(
+    {Reason.USERUNKNOWN, Reason.HOSTUNKNOWN, Reason.HASMOVED, Reason.NOTACCEPT}
+)
+
+# Wording that names the SMTP command a reply answered, as Postfix ("in reply
+# to RCPT TO command"), Exim ("after MAIL FROM:"), qmail ("does not like
+# recipient") and Sendmail ("503 need RCPT" after a pipelined refusal) write it.
+_STAGE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "rcpt",
+        re.compile(
+            r"in reply to rcpt|after rcpt|\[rcpt_to\]|does not like recipient|need rcpt|rcpt first"
+            r"|valid rcpt command must precede|no valid recipients"
+        ),
+    ),
+    (
+        "mail",
+        re.compile(r"in reply to mail from|after mail from|sender was rejected|\[mail_from\]"),
+    ),
+    (
+        "connect",
+        re.compile(
+            r"refused to talk to me|after initial connection|my name was rejected"
+            r"|in reply to (helo|ehlo)|after (helo|ehlo)"
+        ),
+    ),
+    ("data", re.compile(r"in reply to (end of )?data|after (end of )?data\b|\(data\)")),
+)
+_COMMAND_STAGES = {
+    "CONN": "connect",
+    "HELO": "connect",
+    "EHLO": "connect",
+    "MAIL": "mail",
+    "RCPT": "rcpt",
+    "DATA": "data",
+    "BDAT": "data",
+}
+
+#: Generic codes with no telling wording: the class of the code decides.
+_GENERIC_FALLBACKS: dict[str, Reason] = {
+    "7": Reason.SECURITYERROR,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the classifier reads from a finding, normalised once."""
+
+    text: str
+    status: str | None
+    reply_code: str | None
+    stage: str | None
+    action: str
 
 
 def classify(finding: Finding) -> tuple[Reason, str]:
@@ -24,8 +95,104 @@ def classify(finding: Finding) -> tuple[Reason, str]:
     if finding.reason_hint is not None:
         return finding.reason_hint, f"hint={finding.hint_evidence or finding.reason_hint}"
 
-    status = _status.normalise_status(finding.status) or _status.find_status(finding.diagnostic)
-    reason = _status.reason_for_status(status)
-    if reason is not None:
-        return reason, f"status={status}"
+    text = _patterns.normalise_text(finding.diagnostic)
+    facts = _Facts(
+        text=text,
+        status=_status.normalise_status(finding.status) or _status.find_status(text),
+        reply_code=_reply_code(finding.reply_code) or _status.find_reply_code(text),
+        stage=_stage(finding.smtp_command, text),
+        action=action,
+    )
+    reason, evidence, needs_confirmation = _decide(facts)
+    return _make_safe(reason, evidence, needs_confirmation, facts)
+
+
+def _decide(facts: _Facts) -> tuple[Reason, str, bool]:
+    pattern = _patterns.match_text(facts.text)
+    if pattern is not None and not pattern.is_weak:
+        return pattern.reason, f"pattern={pattern.name}", pattern.needs_confirmation
+    if facts.stage == "mail":
+        return Reason.REJECTED, "stage=MAIL", False
+    if facts.stage == "connect":
+        return Reason.BLOCKED, "stage=CONNECT", False
+
+    status = facts.status
+    if not _status.is_generic_status(status):
+        by_status = _status.reason_for_status(status)
+        if by_status is not None:
+            return by_status, f"status={status}", False
+    if pattern is not None:
+        return pattern.reason, f"pattern={pattern.name}", pattern.needs_confirmation
+    by_reply = _status.reason_for_reply_code(facts.reply_code)
+    if by_reply is not None:
+        return by_reply, f"reply_code={facts.reply_code}", False
+    reason, evidence = _fallback(status, facts.reply_code)
+    return reason, evidence, False
+
+
+def _fallback(status: str | None, reply_code: str | None) -> tuple[Reason, str]:
+    if status is not None:
+        subject = status.split(".")[1]
+        return _GENERIC_FALLBACKS.get(subject, Reason.ONHOLD), f"status={status}"
+    if reply_code is not None:
+        return Reason.ONHOLD, f"reply_code={reply_code}"
     return Reason.UNDEFINED, "default"
+
+
+def _make_safe(
+    reason: Reason, evidence: str, needs_confirmation: bool, facts: _Facts
+) -> tuple[Reason, str]:
+    if reason not in _ADDRESS_REASONS:
+        return reason, evidence
+    # A server that rejects the envelope sender or the connection has said
+    # nothing about the recipient, even when it words it as "user unknown".
+    if facts.stage == "mail":
+        return Reason.REJECTED, f"{evidence},stage=MAIL"
+    if facts.stage == "connect":
+        return Reason.BLOCKED, f"{evidence},stage=CONNECT"
+    if reason is Reason.USERUNKNOWN and not _is_address_status(facts.status):
+        # An address accepted at RCPT TO and refused after the content was
+        # sent was refused by a content filter (Japanese mobile carriers do this).
+        if facts.stage == "data":
+            return Reason.FILTERED, f"{evidence},stage=DATA"
+        if needs_confirmation and not _confirms_address(facts.status, facts.stage):
+            return Reason.FILTERED, f"{evidence},unconfirmed"
+    if facts.action == "delayed":
+        return Reason.EXPIRED, f"{evidence},action=delayed"
+    if _is_temporary(facts.status, facts.reply_code) and reason is not Reason.NOTACCEPT:
+        soft = Reason.NETWORKERROR if reason is Reason.HOSTUNKNOWN else Reason.ONHOLD
+        return soft, f"{evidence},temporary"
+    return reason, evidence
+
+
+def _is_address_status(status: str | None) -> bool:
+    return status is not None and status.split(".")[1] == "1"
+
+
+def _confirms_address(status: str | None, stage: str | None) -> bool:
+    # A security or policy status (X.7.x) on a user-unknown text means a
+    # filter spoke, even at RCPT TO.
+    if status is not None and status.split(".")[1] == "7":
+        return False
+    return stage == "rcpt"
+
+
+def _is_temporary(status: str | None, reply_code: str | None) -> bool:
+    if status is not None:
+        return status.startswith("4")
+    return reply_code is not None and reply_code.startswith("4")
+
+
+def _stage(smtp_command: str | None, text: str) -> str | None:
+    # The text is read first: detectors often report the last command of a
+    # pipelined session (DATA) when the refusal came at RCPT TO.
+    for stage, marker in _STAGE_MARKERS:
+        if marker.search(text):
+            return stage
+    words = (smtp_command or "").split()
+    return _COMMAND_STAGES.get(words[0].upper()) if words else None
+
+
+def _reply_code(reply_code: str | None) -> str | None:
+    code = (reply_code or "").strip()
+    return code if len(code) == 3 and code.isdigit() else None

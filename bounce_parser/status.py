@@ -73,7 +73,7 @@ _SUBJECT_DETAIL_REASONS: dict[str, Reason] = {
     "7.6": Reason.SECURITYERROR,
     "7.7": Reason.SECURITYERROR,
     "7.8": Reason.SECURITYERROR,
-    "7.9": Reason.POLICYVIOLATION,
+    "7.9": Reason.SECURITYERROR,
     "7.10": Reason.SECURITYERROR,
     "7.11": Reason.SECURITYERROR,
     "7.13": Reason.SUSPEND,
@@ -132,9 +132,6 @@ def is_generic_status(status: str | None) -> bool:
 
 #: Reply codes of RFC 5321 section 4.2.3 specific enough to imply a reason.
 _REPLY_REASONS: dict[str, Reason] = {
-    "421": Reason.SYSTEMERROR,
-    "450": Reason.SYSTEMERROR,
-    "451": Reason.SYSTEMERROR,
     "452": Reason.SYSTEMFULL,
     "500": Reason.SYNTAXERROR,
     "501": Reason.SYNTAXERROR,
