@@ -15,7 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bounce_parser.message import MessageView
-from bounce_parser.providers import gmail, googlegroups, ses_json, yahoo
+from bounce_parser.providers import (
+    ezweb,
+    gmail,
+    gmx,
+    googlegroups,
+    kddi,
+    mailru,
+    ses_json,
+    verizon,
+    yahoo,
+    zoho,
+)
 from bounce_parser.types import Detection
 
 Detector = Callable[[MessageView], Detection | None]
@@ -27,6 +38,12 @@ PROVIDER_DETECTORS: tuple[Detector, ...] = (
     googlegroups.detect,
     gmail.detect,
     yahoo.detect,
+    mailru.detect,
+    gmx.detect,
+    zoho.detect,
+    verizon.detect,
+    ezweb.detect,
+    kddi.detect,
 )
 
 __all__ = ["PROVIDER_DETECTORS", "Detector"]

@@ -18,7 +18,10 @@ from bounce_parser.types import Detection, Finding, Reason, ReportKind
 
 FAMILY = "yahoo"
 
-_ORIGINAL_MARKERS = ("--- Below this line is a copy of the message",)
+_ORIGINAL_MARKERS = (
+    "--- Below this line is a copy of the message",
+    "--- Original message follows.",
+)
 _STARTS = (
     "Sorry, we were unable to deliver your message",
     "Unable to deliver message to the following address",
