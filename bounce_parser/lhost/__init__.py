@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bounce_parser.lhost import dragonfly, exim, qmail
+from bounce_parser.lhost import dragonfly, exim, qmail, sendmail
 from bounce_parser.message import MessageView
 from bounce_parser.types import Detection
 
@@ -22,6 +22,7 @@ LHOST_DETECTORS: tuple[Detector, ...] = (
     dragonfly.detect,
     qmail.detect,
     exim.detect,
+    sendmail.detect,
 )
 
 __all__ = ["LHOST_DETECTORS", "Detector"]

@@ -124,16 +124,24 @@ def detection(family: str, findings: list[Finding], view: MessageView) -> Detect
     """Wrap `findings` in a delivery-status detection, or None when there are none.
 
     When the bounce also carries an RFC 3464 part, its fields fill the ones the
-    text left empty (Exim and Postfix write Status only there), and recipients
-    that only the part names are added.
+    text left empty (Exim and Postfix write Status only there). Recipients
+    that only the part names are not added: they are aliases or forwards of
+    the ones the text lists.
     """
     if not findings:
         return None
-    if view.parts_of_type("message/delivery-status", "message/global-delivery-status"):
+    # Some bounces carry the RFC 3464 fields in a part labelled otherwise or in
+    # a body whose MIME structure is broken; the standard reader finds those too.
+    has_fields = "Final-Recipient:" in view.text or "final-recipient:" in view.text.lower()
+    if has_fields or view.parts_of_type(*_STATUS_PART_TYPES):
         _merge_dsn(findings, view)
+    findings = [finding for finding in findings if "@" in finding.address]
+    if not findings:
+        return None
     return Detection(kind=ReportKind.DELIVERY_STATUS, family=family, findings=findings)
 
 
+_STATUS_PART_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _MERGED_FIELDS = (
     "status",
     "reply_code",
@@ -151,11 +159,17 @@ def _merge_dsn(findings: list[Finding], view: MessageView) -> None:
     if standard is None:
         return
     by_address = {finding.address.lower(): finding for finding in findings}
+    is_one_each = len(findings) == 1 and len(standard.findings) == 1
     for other in standard.findings:
         own = by_address.get(other.address.lower())
+        # One recipient on each side is the same failure even when an alias or a
+        # forward makes the addresses differ (Final-Recipient vs. the text's).
+        if own is None and is_one_each:
+            own = findings[0]
         if own is None:
-            findings.append(other)
             continue
+        if "@" not in own.address:
+            own.address = other.address
         for name in _MERGED_FIELDS:
             if getattr(own, name) is None:
                 setattr(own, name, getattr(other, name))

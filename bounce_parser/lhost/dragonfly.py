@@ -20,7 +20,9 @@ from bounce_parser.types import Detection
 
 _ORIGINAL_MARKERS = ("Message headers follow.", "Original message follows.")
 _RECIPIENT = re.compile(r"There was an error delivering your mail to <([^<>\s]{1,320})>\.?")
-_DID_NOT_LIKE = re.compile(r"^(\S+)(?: \[[^\]]{1,64}\])? did not like our ([^:\n]{1,40}):\s*$", re.M)
+_DID_NOT_LIKE = re.compile(
+    r"^(\S+)(?: \[[^\]]{1,64}\])? did not like our ([^:\n]{1,40}):\s*$", re.MULTILINE
+)
 
 
 def detect(view: MessageView) -> Detection | None:
