@@ -223,11 +223,10 @@ def print_failures(failures: list[Pair]) -> None:
     print("\nfile\texpected\tgot\tevidence")
     for pair in failures:
         wanted = pair.expected
-        expected = (
-            f"{wanted['reason']}/{wanted['status'] or '-'}/{'hard' if wanted['hard_bounce'] else 'soft'}"
-            if wanted
-            else "(none)"
-        )
+        expected = "(none)"
+        if wanted:
+            severity = "hard" if wanted["hard_bounce"] else "soft"
+            expected = f"{wanted['reason']}/{wanted['status'] or '-'}/{severity}"
         got = pair.got
         reported = (
             f"{got.reason}/{got.status or '-'}/{'hard' if got.hard_bounce else 'soft'}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bounce_parser.arf import detect_arf
+from bounce_parser.autoreply import detect_autoreply
 from bounce_parser.dsn import detect_dsn
 from bounce_parser.lhost import LHOST_DETECTORS
 from bounce_parser.message import MessageView
@@ -20,7 +22,9 @@ from bounce_parser.types import Detection
 Detector = Callable[[MessageView], Detection | None]
 
 DETECTORS: tuple[Detector, ...] = (
+    detect_arf,
     *PROVIDER_DETECTORS,
     *LHOST_DETECTORS,
     detect_dsn,
+    detect_autoreply,
 )

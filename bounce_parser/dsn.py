@@ -21,8 +21,8 @@ import re
 
 from bounce_parser import status as _status
 from bounce_parser.address import normalise_address
-from bounce_parser.fields import FieldBlock, first_value, message_blocks, read_field_blocks
-from bounce_parser.message import MessageView, part_text
+from bounce_parser.fields import FieldBlock, first_value, part_field_blocks, read_field_blocks
+from bounce_parser.message import MessageView
 from bounce_parser.types import Detection, Finding, ReportKind
 
 FAMILY = "rfc3464"
@@ -38,6 +38,15 @@ _STATUS_CODE = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 #: Characters of human-readable text taken as a recipient's diagnostic.
 _MAX_TEXT_DIAGNOSTIC = 1000
 _MAX_MENTIONS = 20
+_FILLED_FIELDS = (
+    "original_recipient",
+    "final_recipient",
+    "action",
+    "status",
+    "reply_code",
+    "remote_mta",
+    "diagnostic",
+)
 _FIELD_LINE = re.compile(r"[ \t]*[A-Za-z][\w-]{0,40}:")
 _MARKER_LINE = re.compile(r"^\s*-{3,}.*-{3,}\s*$")
 _TRANSCRIPT = re.compile(r"^[ \t-]*Transcript of session follows[ \t-]*$", re.I | re.M)
@@ -45,35 +54,54 @@ _TRANSCRIPT = re.compile(r"^[ \t-]*Transcript of session follows[ \t-]*$", re.I 
 
 def detect_dsn(view: MessageView) -> Detection | None:
     """Return the findings of an RFC 3464 or RFC 6533 report, or None when `view` is not one."""
-    blocks = _delivery_status_blocks(view)
-    if not blocks:
-        return None
-
-    recipient_blocks = split_recipient_blocks(blocks)
-    findings = [
-        finding
-        for finding in (finding_from_block(block) for block in recipient_blocks)
-        if finding is not None
-    ]
+    findings = read_dsn_findings(view)
     if not findings:
         return None
+    return Detection(kind=ReportKind.DELIVERY_STATUS, family=FAMILY, findings=findings)
 
+
+def read_dsn_findings(view: MessageView) -> list[Finding]:
+    """Return one finding per recipient block of the message's delivery-status fields."""
+    blocks = _delivery_status_blocks(view)
+    if not blocks:
+        return []
+
+    findings = [
+        finding
+        for finding in (finding_from_block(block) for block in split_recipient_blocks(blocks))
+        if finding is not None
+    ]
     text = view.text
     for finding in findings:
         if not finding.diagnostic:
             finding.diagnostic = diagnostic_from_text(text, finding.address)
         if finding.reply_code is None:
             finding.reply_code = _status.find_reply_code(finding.diagnostic)
-    return Detection(kind=ReportKind.DELIVERY_STATUS, family=FAMILY, findings=findings)
+    return findings
+
+
+def fill_from_dsn(findings: list[Finding], view: MessageView) -> None:
+    """Fill fields another detector left empty from the message's delivery-status fields.
+
+    MTA-specific detectors read the human-readable text; when the same message
+    also carries RFC 3464 fields for a recipient, its Status, Action and
+    Remote-MTA complete the finding. Values the detector found are kept.
+    """
+    by_address = {finding.address.lower(): finding for finding in read_dsn_findings(view)}
+    for finding in findings:
+        standard = by_address.get(finding.address.lower())
+        if standard is None:
+            continue
+        for name in _FILLED_FIELDS:
+            if getattr(finding, name) is None and getattr(standard, name) is not None:
+                setattr(finding, name, getattr(standard, name))
 
 
 def _delivery_status_blocks(view: MessageView) -> list[FieldBlock]:
     for part in view.parts:
         if part.get_content_type() not in _STATUS_PART_TYPES:
             continue
-        blocks = message_blocks(part)
-        if blocks is None or not _has_recipient(blocks):
-            blocks = read_field_blocks(part_text(part))
+        blocks = part_field_blocks(part)
         if _has_recipient(blocks):
             return blocks
 
@@ -130,7 +158,12 @@ def finding_from_block(block: FieldBlock) -> Finding | None:
         return None
 
     diagnostic = _strip_type(first_value(block, "diagnostic-code"))
-    status = _status_code(first_value(block, "status")) or _status.find_status(diagnostic)
+    status = _status_code(first_value(block, "status"))
+    in_text = _status.find_status(diagnostic)
+    # Some MTAs write a bare x.0.0 Status beside a specific code in the
+    # diagnostic ("550 #5.1.0 Address rejected"); the specific one is the answer.
+    if status is None or (status.endswith(".0.0") and in_text and in_text[0] == status[0]):
+        status = in_text or status
     action = first_value(block, "action")
     return Finding(
         address=address,

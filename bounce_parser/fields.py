@@ -12,6 +12,8 @@ from __future__ import annotations
 import email.message
 import re
 
+from bounce_parser.message import MAX_TEXT_BYTES, part_text
+
 #: One field block: (lower-cased field name, unfolded value) pairs in order.
 FieldBlock = list[tuple[str, str]]
 
@@ -51,15 +53,17 @@ def read_field_blocks(text: str, *, stop_at_other_text: bool = False) -> list[Fi
     return blocks
 
 
-def message_blocks(part: email.message.Message) -> list[FieldBlock] | None:
-    """Return the field blocks the compat32 parser already split a part into.
+def part_field_blocks(part: email.message.Message) -> list[FieldBlock]:
+    """Return the field blocks of a delivery-status or feedback-report part.
 
-    compat32 parses `message/delivery-status` bodies into one header-only
-    message per block; other types stay text and yield None here.
+    compat32 parses every `message/*` body as header sections: one per block
+    for `message/delivery-status`, and a single message (first block as its
+    headers, the rest as its body) for other types such as
+    `message/feedback-report` and `message/global-delivery-status`.
     """
     payload = part.get_payload()
     if not isinstance(payload, list):
-        return None
+        return read_field_blocks(part_text(part))
     blocks: list[FieldBlock] = []
     for block in payload:
         if not isinstance(block, email.message.Message):
@@ -69,6 +73,9 @@ def message_blocks(part: email.message.Message) -> list[FieldBlock] | None:
         ]
         if fields:
             blocks.append(fields)
+        rest = block.get_payload()
+        if isinstance(rest, str) and rest.strip():
+            blocks.extend(read_field_blocks(rest[:MAX_TEXT_BYTES]))
     return blocks
 
 

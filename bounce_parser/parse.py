@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from bounce_parser.classify import classify
 from bounce_parser.detectors import DETECTORS
+from bounce_parser.dsn import FAMILY as DSN_FAMILY
+from bounce_parser.dsn import fill_from_dsn
 from bounce_parser.message import MessageView
 from bounce_parser.original import extract_original
 from bounce_parser.types import (
@@ -44,6 +46,8 @@ def _parse(raw: bytes) -> Report:
     if detection is None:
         return Report(kind=ReportKind.NOT_BOUNCE, family=None, problems=tuple(problems))
 
+    if detection.kind is ReportKind.DELIVERY_STATUS and detection.family != DSN_FAMILY:
+        fill_from_dsn(detection.findings, view)
     recipients = tuple(recipient_from_finding(finding) for finding in detection.findings)
     original = detection.original or _original_or_problem(view, problems)
     return Report(
