@@ -63,9 +63,9 @@ def join_reply(lines: Iterable[str]) -> str:
         if match and first_code is None:
             first_code = match.group(1)
             status = f"{match.group(2)} " if match.group(2) else ""
-            line = f"{first_code} {status}{line[match.end():]}"
+            line = f"{first_code} {status}{line[match.end() :]}"
         elif match and match.group(1) == first_code:
-            line = line[match.end():]
+            line = line[match.end() :]
         words.append(line)
     return _SPACES.sub(" ", " ".join(words)).strip()
 

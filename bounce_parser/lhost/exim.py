@@ -67,7 +67,7 @@ def detect(view: MessageView) -> Detection | None:
         return None
 
     is_delay = "has not yet been delivered" in start.group(0)
-    blocks, transcripts = _split_blocks(text[start.end():])
+    blocks, transcripts = _split_blocks(text[start.end() :])
     findings: list[Finding] = []
     for head, body in blocks:
         finding = _read_block(head, body, transcripts)
