@@ -1,0 +1,61 @@
+"""The FastAPI application factory: wiring only, no request logic."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+from api.docs import install_docs
+from api.errors import install_error_handlers
+from api.health import router as health_router
+from api.middleware import RequestContextMiddleware
+from api.routes import ROUTERS
+from reputation.clock import Clock, SystemClock
+from reputation.db import create_db_engine, create_session_factory
+from reputation.metrics import render_metrics
+from reputation.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """Build the mailrep REST application over the database that `settings` names.
+
+    The schema must already be current (`mailrep db upgrade`, or `mailrep serve`, which
+    upgrades first); the app never migrates on its own.
+    """
+    settings = settings or get_settings()
+    engine = create_db_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="mailrep",
+        summary="Bounces, complaints, suppressions and pre-send checks for one sending domain.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    app.state.clock = clock or SystemClock()
+
+    install_error_handlers(app)
+    install_docs(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
+    for router in ROUTERS:
+        app.include_router(router, prefix="/v1")
+    return app
+
+
+def _metrics() -> Response:
+    body, content_type = render_metrics()
+    return Response(body, media_type=content_type)

@@ -1,0 +1,64 @@
+"""Fixtures for the API tests: an app over a migrated database, clients and API keys."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from api.app import create_app
+from reputation.db import upgrade_database
+from reputation.settings import Settings
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+class FixedClock:
+    """A clock that returns `at`, which a test may move forward."""
+
+    def __init__(self, at: datetime = NOW) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def api_settings(db_url: str, tmp_path) -> Settings:
+    upgrade_database(db_url)
+    return Settings(data_dir=tmp_path, database_url=db_url, log_format="json")
+
+
+@pytest.fixture
+def app(api_settings: Settings, clock: FixedClock) -> FastAPI:
+    return create_app(api_settings, clock=clock)
+
+
+@pytest.fixture
+def app_dependency_overrides(app: FastAPI) -> dict[object, object]:
+    return app.dependency_overrides  # type: ignore[return-value]
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mailrep.test") as client:
+        yield client
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
