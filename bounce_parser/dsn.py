@@ -38,6 +38,10 @@ _STATUS_CODE = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 #: Characters of human-readable text taken as a recipient's diagnostic.
 _MAX_TEXT_DIAGNOSTIC = 1000
 _MAX_MENTIONS = 20
+_STATUS_COMMENT = re.compile(r"\(([^()]{3,300})\)")
+_PLAIN_COMMENTS = frozenset(
+    {"permanent failure", "temporary failure", "persistent transient failure"}
+)
 _FILLED_FIELDS = (
     "original_recipient",
     "final_recipient",
@@ -157,7 +161,11 @@ def finding_from_block(block: FieldBlock) -> Finding | None:
     if address is None:
         return None
 
-    diagnostic = _strip_type(first_value(block, "diagnostic-code"))
+    # Without a Diagnostic-Code, a comment after the Status code is the only
+    # explanation some MTAs give: "Status: 4.0.0 (host name lookup failure)".
+    diagnostic = _strip_type(first_value(block, "diagnostic-code")) or _status_comment(
+        first_value(block, "status")
+    )
     status = _status_code(first_value(block, "status"))
     in_text = _status.find_status(diagnostic)
     # Some MTAs write a bare x.0.0 Status beside a specific code in the
@@ -220,6 +228,13 @@ def _strip_type(value: str | None) -> str | None:
         return None
     stripped = _TYPE_PREFIX.sub("", value, count=1).strip()
     return stripped or None
+
+
+def _status_comment(value: str | None) -> str | None:
+    match = _STATUS_COMMENT.search(value or "")
+    if match is None or match.group(1).strip().lower() in _PLAIN_COMMENTS:
+        return None
+    return match.group(1).strip()
 
 
 def _status_code(value: str | None) -> str | None:
