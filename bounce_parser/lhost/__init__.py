@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bounce_parser.lhost import dragonfly, exchange2003, exim, imailserver, qmail, sendmail
+from bounce_parser.lhost import (
+    dragonfly,
+    exchange2003,
+    exim,
+    imailserver,
+    mailfoundry,
+    mfilter,
+    qmail,
+    sendmail,
+)
 from bounce_parser.message import MessageView
 from bounce_parser.types import Detection
 
@@ -20,6 +29,8 @@ Detector = Callable[[MessageView], Detection | None]
 #: Tried in this order; more specific templates come before broader ones.
 LHOST_DETECTORS: tuple[Detector, ...] = (
     dragonfly.detect,
+    mfilter.detect,
+    mailfoundry.detect,
     imailserver.detect,
     exchange2003.detect,
     qmail.detect,

@@ -1,4 +1,4 @@
-"""Microsoft Exchange 5.5 to 2003 bounces: "Your message ... did not reach the following recipient(s):".
+"""Microsoft Exchange 5.5 to 2003 bounces: "did not reach the following recipient(s)".
 
 The Internet Mail Service writes one block per recipient with an Exchange
 diagnostic code in brackets:

@@ -1,4 +1,4 @@
-"""Exim bounces and delay warnings: "Mail delivery failed: returning message to sender".
+"""Exim and MX Logic bounces and delay warnings: "Mail delivery failed".
 
 Exim (deliver.c) lists each failed address indented by two spaces, with the
 error indented by four below it:
@@ -26,14 +26,17 @@ _SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LIST_START = re.compile(
-    r"address\(es\) failed:|address(?:es)? to which the message has not yet been delivered"
+    r"address\(es\) failed:|following address failed:|address(?:es)? to which the message has not yet been delivered"
     r" (?:is|are):"
 )
 _ORIGINAL_MARKERS = (
     "------ This is a copy of",
     "----- This is a copy of",
     "------ This is a copy of the message's headers",
+    "Included is a copy of the message header:",
 )
+# MX Logic (McAfee's hosted filter) runs a modified Exim and marks its bounces.
+_MXLOGIC_HEADERS = ("X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash")
 _RECIPIENT_LINE = re.compile(r"^  (?! )(\S+@\S+?|pipe to \|.*|save to .*)(?::\s+(.*))?$")
 _GENERATED = re.compile(r"\(?(?:ultimately )?generated (?:from|by) (\S+@[^\s)]+)\)?")
 _SMTP_ERROR = re.compile(
@@ -76,7 +79,10 @@ def detect(view: MessageView) -> Detection | None:
         if is_delay:
             finding.action = "delayed"
         findings.append(finding)
-    return _common.detection("exim", findings, view)
+    is_mxlogic = "mxlogic" in view.from_.lower() or any(
+        view.msg.get(name) is not None for name in _MXLOGIC_HEADERS
+    )
+    return _common.detection("mxlogic" if is_mxlogic else "exim", findings, view)
 
 
 def _split_blocks(text: str) -> tuple[list[tuple[str, list[str]]], dict[str, list[str]]]:
