@@ -123,7 +123,9 @@ def _decide(facts: _Facts) -> tuple[Reason, str, bool]:
             return by_status, f"status={status}", False
     if pattern is not None:
         return pattern.reason, f"pattern={pattern.name}", pattern.needs_confirmation
-    by_reply = _status.reason_for_reply_code(facts.reply_code)
+    # A reply code speaks only where no status code does (X.0.0 says nothing).
+    is_status_silent = status is None or status.endswith(".0.0")
+    by_reply = _status.reason_for_reply_code(facts.reply_code) if is_status_silent else None
     if by_reply is not None:
         return by_reply, f"reply_code={facts.reply_code}", False
     reason, evidence = _fallback(status, facts.reply_code)
@@ -157,9 +159,13 @@ def _make_safe(
             return Reason.FILTERED, f"{evidence},stage=DATA"
         if needs_confirmation and not _confirms_address(facts.status, facts.stage):
             return Reason.FILTERED, f"{evidence},unconfirmed"
+    # A null MX under a temporary code is already soft by the hard-bounce rule.
+    is_temporary = _is_temporary(facts.status, facts.reply_code)
+    if reason is Reason.NOTACCEPT and is_temporary:
+        return reason, evidence
     if facts.action == "delayed":
         return Reason.EXPIRED, f"{evidence},action=delayed"
-    if _is_temporary(facts.status, facts.reply_code) and reason is not Reason.NOTACCEPT:
+    if is_temporary:
         soft = Reason.NETWORKERROR if reason is Reason.HOSTUNKNOWN else Reason.ONHOLD
         return soft, f"{evidence},temporary"
     return reason, evidence

@@ -32,6 +32,7 @@ from bounce_parser.types import Reason
 MAX_TEXT_LENGTH = 4096
 
 _WHITESPACE_RE = re.compile(r"\s+")
+_CONTINUATION_RE = re.compile(r"\b([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3}) ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,21 @@ def _pattern(
 
 
 def normalise_text(text: str | None) -> str:
-    """Return `text` lower-cased, with runs of whitespace as one space, capped."""
+    """Return `text` lower-cased, with runs of whitespace as one space, capped.
+
+    The codes that open each line of a multi-line SMTP reply ("550-5.7.1 ...",
+    RFC 5321 section 4.2.1) are dropped after the first line, so wording that
+    a server wrapped across lines matches as one phrase.
+    """
     if not text:
         return ""
-    return _WHITESPACE_RE.sub(" ", text[:MAX_TEXT_LENGTH]).strip().lower()
+    flat = _WHITESPACE_RE.sub(" ", text[:MAX_TEXT_LENGTH]).strip().lower()
+    first = _CONTINUATION_RE.search(flat)
+    if first is None:
+        return flat
+    reply_code, status = first.group(1), first.group(2)
+    repeated = re.compile(rf"\b{reply_code}[ -]{re.escape(status)} ")
+    return flat[: first.end()] + repeated.sub("", flat[first.end() :])
 
 
 _SENDER_SIDE: tuple[TextPattern, ...] = (
@@ -111,7 +123,6 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"ip name lookup failed",
         r"(cannot|can't|could not|unable to) (find|resolve|verify) your (host ?name|address|ip)",
         r"unverif(y|i)able sending ips?",
-        r"hostname (lookup|verification) failed",
         r"not accept (messages|mail|connections) from (servers|hosts) without",
     ),
     _pattern(
@@ -160,6 +171,8 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"relay quota",
         r"(dynamic|dial-?up|residential) (ip|address|range|pool)",
         r"refused to talk to me",
+        # Orange and La Poste refuse sessions from hosts they distrust this way.
+        r"service refused?\b",
         r"after initial connection",
         r"my name was rejected",
         r"helo command rejected",
@@ -248,12 +261,14 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"authentication credentials invalid",
         r"must (authenticate|be authenticated)",
         r"not authorized to send",
+        r"delivery not authori[sz]ed",
     ),
     _pattern(
         "not_rfc_compliant",
         Reason.NOTCOMPLIANTRFC,
         r"multiple addresses in from",
-        r"rfc ?(5322|2822|822)",
+        r"rfc ?(5322|2822|822) (violation|non-?complian)",
+        r"(violates|violation of) rfc ?(5322|2822|822)",
         r"(malformed|invalid|duplicate|missing) (\S+ )?header",
         r"not (rfc|standards?)[- ]compliant",
         r"bare (lf|linefeed)",
@@ -334,6 +349,7 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         "dns_temporary_failure",
         Reason.NETWORKERROR,
         r"host not found, try again",
+        r"host ?name lookup failure",
         r"temporary (dns|name server|lookup) (failure|error)",
         r"dns (lookup )?timed? ?out",
         r"servfail",
@@ -419,7 +435,6 @@ _TRANSPORT_CONDITIONS: tuple[TextPattern, ...] = (
         r"system error",
         r"service (currently )?unavailable",
         r"transaction failed",
-        r"service refused?",
     ),
     _pattern(
         "delivery_expired",

@@ -94,7 +94,7 @@ _SUBJECT_DETAIL_REASONS: dict[str, Reason] = {
 
 #: Status codes that real servers attach to unrelated failures, so the code
 #: alone implies nothing and only the text can decide.
-_GENERIC_SUBJECT_DETAILS = frozenset({"0.0", "1.0", "2.0", "2.1", "3.0", "5.0", "7.0", "7.1"})
+_GENERIC_SUBJECT_DETAILS = frozenset({"0.0", "2.0", "2.1", "3.0", "5.0", "7.0", "7.1"})
 
 _STATUS_RE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
 _STATUS_IN_TEXT_RE = re.compile(r"(?<![\d.])(?:#\s?)?([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)")
@@ -143,7 +143,6 @@ _REPLY_REASONS: dict[str, Reason] = {
     "530": Reason.SECURITYERROR,
     "534": Reason.SECURITYERROR,
     "535": Reason.SECURITYERROR,
-    "551": Reason.HASMOVED,
     "552": Reason.MAILBOXFULL,
     "556": Reason.NOTACCEPT,
 }
