@@ -22,6 +22,7 @@ from bounce_parser.providers import (
     googlegroups,
     kddi,
     mailru,
+    ses,
     ses_json,
     verizon,
     yahoo,
@@ -35,6 +36,7 @@ Detector = Callable[[MessageView], Detection | None]
 #: first because its body is JSON that no other detector reads.
 PROVIDER_DETECTORS: tuple[Detector, ...] = (
     ses_json.detect,
+    ses.detect,
     googlegroups.detect,
     gmail.detect,
     yahoo.detect,

@@ -1,0 +1,272 @@
+"""Provider detectors, end to end through `parse_message`, on the shared corpus.
+
+Every corpus file of a provider family is parsed and compared with the
+reference results in expected.json: the number of recipients, and per
+recipient the reason, the hard-bounce flag, the feedback type and the status
+where it is an RFC 3463 code. Expected recipients carry no address and no
+order, so both sides are compared as sorted lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bounce_parser import ReportKind, parse_message
+from bounce_parser.message import MessageView
+from bounce_parser.providers import PROVIDER_DETECTORS, ses_json
+
+CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/bounces"
+
+#: Corpus families whose bounce format a provider detector owns, plus the
+#: families whose mail passes through the generic DSN reader but comes from a
+#: provider this package covers.
+PROVIDER_FAMILIES = (
+    "amazonses",
+    "amazonworkmail",
+    "bigfoot",
+    "einsundeins",
+    "ezweb",
+    "gmail",
+    "gmx",
+    "googlegroups",
+    "kddi",
+    "mailru",
+    "outlook",
+    "receivingses",
+    "sendgrid",
+    "verizon",
+    "yahoo",
+    "yandex",
+    "zoho",
+)
+_FILE = re.compile(r"^lhost-(?P<family>[a-z0-9]+)-\d+\.eml$")
+#: Codes like 5.0.911 are the reference parser's own, not RFC 3463 codes.
+_INTERNAL_STATUS = re.compile(r"^\d\.\d+\.9\d\d$")
+
+#: Samples where this parser deliberately differs from the reference, and why.
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "lhost-amazonses-17.eml": "SES's Status field says 4.4.7; the reference takes the inner 4.4.2",
+    "lhost-amazonworkmail-05.eml": "Status says 4.4.7; the reference takes the inner 4.4.2",
+    "lhost-gmail-03.eml": "classifier: 5.7.0 'Header error' reads as a policy violation",
+    "lhost-gmail-05.eml": "classifier: 5.7.1 'Access denied' at EHLO reads as blocked",
+    "lhost-yahoo-07.eml": "classifier: 'User unknown' without a 5.1.x code is unconfirmed",
+    "lhost-yahoo-13.eml": "Yahoo's 'giving up after multiple retries' reads as expired",
+    "lhost-yandex-02.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
+    "lhost-bigfoot-02.eml": "classifier: 553 'Invalid recipient' with 5.7.1 is unconfirmed",
+}
+
+
+def _expected() -> dict[str, list[dict[str, object]]]:
+    path = CORPUS / "expected.json"
+    if not path.is_file():
+        return {}
+    loaded: dict[str, list[dict[str, object]]] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+EXPECTED = _expected()
+SAMPLES = sorted(
+    name
+    for name in EXPECTED
+    if (match := _FILE.match(name)) and match.group("family") in PROVIDER_FAMILIES
+)
+CRLF_SAMPLES = sorted(
+    path.name
+    for path in (CORPUS / "crlf").glob("lhost-*.eml")
+    if (match := _FILE.match(path.name)) and match.group("family") in PROVIDER_FAMILIES
+)
+needs_corpus = pytest.mark.skipif(not EXPECTED, reason=f"corpus not found at {CORPUS}")
+
+
+def _parametrize_samples() -> list[object]:
+    return [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(reason=KNOWN_DIFFERENCES[name], strict=False),
+        )
+        if name in KNOWN_DIFFERENCES
+        else name
+        for name in SAMPLES
+    ]
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", _parametrize_samples())
+def test_parse_message_provider_sample_matches_reference(name: str) -> None:
+    report = parse_message((CORPUS / "eml" / name).read_bytes())
+    expected = EXPECTED[name]
+
+    assert len(report.recipients) == len(expected)
+    assert sorted(r.reason.value for r in report.recipients) == sorted(
+        str(e["reason"]) for e in expected
+    )
+    assert sorted(r.hard_bounce for r in report.recipients) == sorted(
+        bool(e["hard_bounce"]) for e in expected
+    )
+    assert sorted(r.feedback_type or "" for r in report.recipients) == sorted(
+        str(e.get("feedback_type") or "") for e in expected
+    )
+    rfc_statuses = [str(e["status"]) for e in expected if e["status"]]
+    if rfc_statuses and not any(_INTERNAL_STATUS.match(s) for s in rfc_statuses):
+        assert sorted(r.status or "" for r in report.recipients) == sorted(rfc_statuses)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", CRLF_SAMPLES)
+def test_parse_message_crlf_copy_matches_lf(name: str) -> None:
+    crlf = parse_message((CORPUS / "crlf" / name).read_bytes())
+    lf = parse_message((CORPUS / "eml" / name).read_bytes())
+
+    assert [(r.address, r.reason, r.status) for r in crlf.recipients] == [
+        (r.address, r.reason, r.status) for r in lf.recipients
+    ]
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "path",
+    sorted((CORPUS / "not-bounces").glob("*.eml")),
+    ids=lambda path: path.name,
+)
+def test_provider_detectors_ordinary_message_ignored(path: Path) -> None:
+    view = MessageView(path.read_bytes())
+
+    assert [detect(view) for detect in PROVIDER_DETECTORS] == [None] * len(PROVIDER_DETECTORS)
+
+
+def _sns_mail(notification: dict[str, object], *, fold_at: int | None = None) -> bytes:
+    body = json.dumps(notification, separators=(",", ":"))
+    if fold_at is not None:
+        # SNS folds long lines: "!" ends a line and the next starts with a space.
+        body = "!\n ".join(body[i : i + fold_at] for i in range(0, len(body), fold_at))
+    head = (
+        "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+        "To: bounces@example.com\n"
+        "Subject: AWS Notification Message\n"
+        "x-amz-sns-message-id: 5d9e0f0c-0000-0000-0000-000000000000\n"
+        "Content-Type: text/plain; charset=UTF-8\n\n"
+    )
+    return (head + body + "\n\n--\nIf you wish to stop receiving notifications ...\n").encode()
+
+
+def _bounce(bounce_type: str, subtype: str, status: str, diagnostic: str) -> dict[str, object]:
+    return {
+        "notificationType": "Bounce",
+        "bounce": {
+            "bounceType": bounce_type,
+            "bounceSubType": subtype,
+            "bouncedRecipients": [
+                {
+                    "emailAddress": "Jan.Kowalski@Example.COM",
+                    "action": "failed",
+                    "status": status,
+                    "diagnosticCode": f"smtp; {diagnostic}",
+                }
+            ],
+            "reportingMTA": "dsn; a1-2.smtp-out.eu-west-1.amazonses.com",
+        },
+        "mail": {"messageId": "0102018c-example", "source": "invoices@example.com"},
+    }
+
+
+def test_ses_json_no_email_subtype_hints_userunknown() -> None:
+    raw = _sns_mail(_bounce("Permanent", "NoEmail", "5.1.1", "550 5.1.1 no such user"))
+
+    detection = ses_json.detect(MessageView(raw))
+
+    assert detection is not None
+    finding = detection.findings[0]
+    assert finding.address == "Jan.Kowalski@example.com"
+    assert finding.reason_hint is not None and finding.reason_hint.value == "userunknown"
+    assert finding.hint_evidence == "provider=ses:Permanent/NoEmail"
+    assert finding.diagnostic == "550 5.1.1 no such user"
+    assert detection.original is not None
+    assert detection.original.message_id == "0102018c-example"
+
+
+def test_ses_json_general_subtype_leaves_reason_to_classifier() -> None:
+    raw = _sns_mail(_bounce("Permanent", "General", "5.7.1", "554 5.7.1 blocked using zen"))
+
+    detection = ses_json.detect(MessageView(raw))
+
+    assert detection is not None
+    assert detection.findings[0].reason_hint is None
+
+
+def test_ses_json_folded_lines_are_joined() -> None:
+    raw = _sns_mail(
+        _bounce("Transient", "MailboxFull", "4.2.2", "452 4.2.2 over quota"), fold_at=60
+    )
+
+    report = parse_message(raw)
+
+    assert [(r.address, r.reason.value, r.hard_bounce) for r in report.recipients] == [
+        ("Jan.Kowalski@example.com", "mailboxfull", False)
+    ]
+
+
+def test_ses_json_sns_envelope_complaint_is_feedback() -> None:
+    complaint = {
+        "notificationType": "Complaint",
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": "anna@example.pl"}],
+            "complaintFeedbackType": "abuse",
+            "userAgent": "ExampleMail",
+        },
+        "mail": {"messageId": "0102018c-example"},
+    }
+    envelope = {"Type": "Notification", "Message": json.dumps(complaint)}
+
+    report = parse_message(_sns_mail(envelope))
+
+    assert report.kind is ReportKind.FEEDBACK_REPORT
+    assert [(r.address, r.reason.value, r.feedback_type) for r in report.recipients] == [
+        ("anna@example.pl", "feedback", "abuse")
+    ]
+
+
+def test_ses_json_delivery_notification_is_delivered() -> None:
+    delivery = {
+        "notificationType": "Delivery",
+        "delivery": {
+            "recipients": ["anna@example.pl"],
+            "smtpResponse": "250 2.0.0 OK",
+            "reportingMTA": "a1-2.smtp-out.eu-west-1.amazonses.com",
+        },
+        "mail": {"messageId": "0102018c-example"},
+    }
+
+    report = parse_message(_sns_mail(delivery))
+
+    assert [(r.reason.value, r.hard_bounce) for r in report.recipients] == [("delivered", False)]
+
+
+def test_ses_json_delivery_delay_is_delayed_and_soft() -> None:
+    delay = {
+        "eventType": "DeliveryDelay",
+        "deliveryDelay": {
+            "delayType": "MailboxFull",
+            "delayedRecipients": [
+                {
+                    "emailAddress": "anna@example.pl",
+                    "status": "4.2.2",
+                    "diagnosticCode": "smtp; 452 4.2.2 mailbox full",
+                }
+            ],
+        },
+        "mail": {"messageId": "0102018c-example"},
+    }
+
+    report = parse_message(_sns_mail(delay))
+
+    assert [(r.action, r.hard_bounce) for r in report.recipients] == [("delayed", False)]
+
+
+def test_ses_json_plain_text_body_ignored() -> None:
+    raw = b"From: someone@example.com\nSubject: hi\n\n{not json at all, notificationType}\n"
+
+    assert ses_json.detect(MessageView(raw)) is None
