@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bounce_parser.lhost import (
+    activehunter,
+    apachejames,
     dragonfly,
     exchange2003,
     exim,
+    fml,
     imailserver,
     mailfoundry,
     mfilter,
+    notes,
     qmail,
     sendmail,
 )
@@ -31,6 +35,10 @@ LHOST_DETECTORS: tuple[Detector, ...] = (
     dragonfly.detect,
     mfilter.detect,
     mailfoundry.detect,
+    activehunter.detect,
+    apachejames.detect,
+    fml.detect,
+    notes.detect,
     imailserver.detect,
     exchange2003.detect,
     qmail.detect,

@@ -26,8 +26,8 @@ _SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LIST_START = re.compile(
-    r"address\(es\) failed:|following address failed:|address(?:es)? to which the message has not yet been delivered"
-    r" (?:is|are):"
+    r"address\(es\) failed:|following address failed:"
+    r"|address(?:es)? to which the message has not yet been delivered (?:is|are):"
 )
 _ORIGINAL_MARKERS = (
     "------ This is a copy of",
