@@ -10,7 +10,7 @@ ordered read < write < admin, and a key holding a higher scope passes a lower ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -25,6 +25,11 @@ from reputation.models import ApiScope, Tenant
 from reputation.settings import Settings
 
 _SCOPE_RANK = {ApiScope.READ: 0, ApiScope.WRITE: 1, ApiScope.ADMIN: 2}
+
+
+def highest_scope(scopes: Iterable[ApiScope]) -> ApiScope:
+    """Return the widest of `scopes`; admin implies write, and write implies read."""
+    return max(scopes, key=_SCOPE_RANK.__getitem__)
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: tuple[APIRouter, ...] = ()
+from api.routes import tenant
+
+ROUTERS: tuple[APIRouter, ...] = (tenant.router,)

@@ -11,8 +11,10 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from reputation.db import upgrade_database
+from reputation.db import session_scope, upgrade_database
+from reputation.errors import NotFoundError
 from reputation.settings import Settings
+from reputation.tenants import create_api_key, create_tenant, get_tenant
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -62,3 +64,25 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
+
+
+class KeyFactory:
+    """Creates tenants and API keys straight in the database, returning auth headers."""
+
+    def __init__(self, app: FastAPI, clock: FixedClock) -> None:
+        self._factory = app.state.session_factory
+        self._clock = clock
+
+    def __call__(self, tenant: str = "acme", scope: str = "admin") -> dict[str, str]:
+        with session_scope(self._factory) as session:
+            try:
+                record = get_tenant(session, name=tenant)
+            except NotFoundError:
+                record = create_tenant(session, name=tenant, clock=self._clock)
+            created = create_api_key(session, tenant=record, scopes=[scope], clock=self._clock)
+        return {"Authorization": f"Bearer {created.plaintext}"}
+
+
+@pytest.fixture
+def make_key(app: FastAPI, clock: FixedClock) -> KeyFactory:
+    return KeyFactory(app, clock)
