@@ -1,19 +1,16 @@
-"""Helpers shared by the provider detectors: text cutting, findings, RFC 3464 fields.
+"""Helpers shared by the provider detectors: cutting the notice, building findings.
 
 Provider notices are mostly free text with the remote server's reply pasted in.
-These helpers cut the notice from the returned original, pull the status and
-reply codes out of the pasted reply and read RFC 3464 per-recipient fields
-where a provider copies them into plain text.
+These helpers cut the notice from the returned original and pull the status
+and reply codes out of the pasted reply.
 """
 
 from __future__ import annotations
 
-import email.message
 import re
 from collections.abc import Iterable
 
 from bounce_parser.address import normalise_address
-from bounce_parser.message import MessageView
 from bounce_parser.status import find_reply_code, find_status
 from bounce_parser.types import Finding
 
@@ -21,12 +18,13 @@ from bounce_parser.types import Finding
 #: remainder is the returned original.
 MAX_NOTICE_CHARS = 16 * 1024
 
-_FIELD_LINE = re.compile(r"^([A-Za-z][A-Za-z-]{1,40})\s*:\s*(.*)$")
+#: Where a reply names the command it answered: "in reply to RCPT TO command",
+#: "after MAIL FROM", or Yahoo's "[RCPT_TO]" tag.
 _SMTP_COMMAND = re.compile(
-    r"\b(HELO|EHLO|MAIL FROM|RCPT TO|DATA|RSET|STARTTLS|AUTH)\b|\[(MAIL_FROM|RCPT_TO|DATA)\]",
+    r"(?:in reply to|after)\s+(HELO|EHLO|MAIL FROM|RCPT TO|DATA|end of data)\b"
+    r"|\[(MAIL_FROM|RCPT_TO|DATA)\]",
     re.IGNORECASE,
 )
-_TYPED_VALUE = re.compile(r"^\s*[\w.-]{1,20}\s*;\s*")
 #: A reply code opening a reply, also in the `550: User unknown` form that
 #: Yahoo and some gateways print.
 _LEADING_REPLY_CODE = re.compile(r"^([245][0-5]\d)(?=[\s:-]|$)")
@@ -56,7 +54,7 @@ def smtp_command(text: str | None) -> str | None:
     if match is None:
         return None
     command = (match.group(1) or match.group(2)).upper().replace("_", " ")
-    return command.split()[0] if command != "MAIL FROM" else "MAIL"
+    return "DATA" if command == "END OF DATA" else command.split()[0]
 
 
 def make_finding(
@@ -88,67 +86,3 @@ def make_finding(
 def _leading_reply_code(text: str | None) -> str | None:
     match = _LEADING_REPLY_CODE.match(text or "")
     return match.group(1) if match else None
-
-
-def delivery_status_text(view: MessageView) -> str:
-    """Return the text of the message/delivery-status parts, blocks separated by blank lines."""
-    blocks: list[str] = []
-    for part in view.parts_of_type("message/delivery-status"):
-        payload = part.get_payload()
-        if isinstance(payload, list):
-            blocks.extend(
-                _block_text(block) for block in payload if isinstance(block, email.message.Message)
-            )
-        elif isinstance(payload, str):
-            blocks.append(payload)
-    return "\n\n".join(blocks).replace("\r\n", "\n")
-
-
-def _block_text(block: email.message.Message) -> str:
-    return "\n".join(f"{name}: {value}" for name, value in block.items())
-
-
-def read_dsn_fields(text: str) -> list[Finding]:
-    """Read RFC 3464 per-recipient fields (section 2.3) from `text`, one finding each.
-
-    A group starts at Final-Recipient, or at Action when a sender writes Action
-    first (Amazon SES does); continuation lines of Diagnostic-Code are joined.
-    """
-    groups: list[dict[str, str]] = []
-    current: dict[str, str] = {}
-    last_name = ""
-    for line in text.split("\n"):
-        if line[:1] in (" ", "\t") and last_name and line.strip():
-            current[last_name] = current.get(last_name, "") + " " + line.strip()
-            continue
-        match = _FIELD_LINE.match(line.strip())
-        if match is None:
-            last_name = ""
-            continue
-        name, value = match.group(1).lower(), match.group(2).strip()
-        opens_group = name == "final-recipient" or (name == "action" and "action" in current)
-        if opens_group and "final-recipient" in current:
-            groups.append(current)
-            current = {}
-        current[name] = value
-        last_name = name
-    if "final-recipient" in current:
-        groups.append(current)
-    findings = (_finding_from_fields(group) for group in groups)
-    return [finding for finding in findings if finding is not None]
-
-
-def _finding_from_fields(fields: dict[str, str]) -> Finding | None:
-    diagnostic = _TYPED_VALUE.sub("", fields.get("diagnostic-code", "")) or None
-    remote = _TYPED_VALUE.sub("", fields.get("remote-mta", "")) or None
-    finding = make_finding(
-        fields.get("final-recipient"),
-        diagnostic,
-        status=find_status(fields.get("status")),
-        action=(fields.get("action") or "failed").lower(),
-        remote_mta=remote,
-    )
-    if finding is not None:
-        finding.final_recipient = finding.address
-        finding.original_recipient = normalise_address(fields.get("original-recipient"))
-    return finding

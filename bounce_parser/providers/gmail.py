@@ -10,7 +10,9 @@ server was:". It normally comes with a message/delivery-status part, which the
 RFC 3464 detector reads, so this module only takes it when that part is missing.
 
 Gmail's explanation decides the reason only when the remote reply carries no
-specific status code of its own: a "(state N)" marker names the SMTP command.
+specific status code of its own. The "(state N)" markers of the old template
+are Gmail's internal session states; no documented mapping to SMTP commands
+exists, so they are left in the diagnostic and not turned into a command.
 """
 
 from __future__ import annotations
@@ -32,26 +34,11 @@ _INDENTED_ADDRESS = re.compile(r"^[ \t]+<?([^\s<>@]+@[^\s<>@]+?)>?\s*$")
 _DETAILS = re.compile(r"Technical details of (?:permanent|temporary) failure:\s*(.*)", re.DOTALL)
 _SERVER_REPLY = re.compile(r"The error that the other server returned was:\s*(.*)", re.DOTALL)
 _REMOTE_HOST = re.compile(r"\bby ([\w.-]+?)\.? \[(\d{1,3}(?:\.\d{1,3}){3})\]")
-_STATE = re.compile(r"\(state (\d{1,2})\)")
 
 _NEW_RECIPIENT = re.compile(
     r"(?:wasn't delivered to|problem delivering your message to)\s+<?([^\s<>@]+@[\w.-]+\w)"
 )
 _NEW_RESPONSE = re.compile(r"The response(?: from the remote server)? was:\s*(.*)", re.DOTALL)
-
-#: SMTP command Gmail was sending when it recorded "(state N)"; the numbers are
-#: Gmail's own, as its notices from 2010 to 2015 show them.
-_STATE_COMMANDS: dict[str, str] = {
-    "6": "MAIL",
-    "8": "AUTH",
-    "9": "AUTH",
-    "12": "AUTH",
-    "13": "EHLO",
-    "14": "RCPT",
-    "15": "DATA",
-    "17": "DATA",
-    "18": "DATA",
-}
 
 #: Gmail's own explanations and the reason each states.
 _EXPLANATIONS: tuple[tuple[str, Reason, str], ...] = (
@@ -113,8 +100,6 @@ def _read_new_template(notice: str, subject: str) -> list[Finding]:
 
 def _findings(addresses: list[str], diagnostic: str, details: str, action: str) -> list[Finding]:
     host = _REMOTE_HOST.search(details)
-    state = _STATE.search(details)
-    command = _STATE_COMMANDS.get(state.group(1)) if state else None
     hint = _explanation_hint(details, diagnostic)
     if hint is None and action == "delayed" and not find_status(diagnostic):
         # "Message will be retried for 2 more day(s)" with no reply: Gmail
@@ -127,7 +112,6 @@ def _findings(addresses: list[str], diagnostic: str, details: str, action: str) 
             diagnostic or None,
             action=action,
             remote_mta=host.group(1) if host else None,
-            command=command,
         )
         if finding is None:
             continue

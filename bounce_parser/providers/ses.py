@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
+from bounce_parser.dsn import read_dsn_findings
 from bounce_parser.message import MessageView
-from bounce_parser.providers._common import delivery_status_text, read_dsn_fields
 from bounce_parser.status import find_status
 from bounce_parser.types import Detection, Finding, ReportKind
 
@@ -36,7 +36,7 @@ def detect(view: MessageView) -> Detection | None:
         return None
     if not _SENDER.search(view.from_) or "WorkMail" in (view.header("X-Mailer") or ""):
         return None
-    findings = read_dsn_fields(delivery_status_text(view))
+    findings = read_dsn_findings(view)
     if not findings:
         return None
     for finding in findings:
@@ -51,5 +51,6 @@ def _unquote_remote_reply(finding: Finding) -> None:
     reply = quoted.group("reply").strip()
     finding.diagnostic = f"{quoted.group('code')} {reply}"
     finding.reply_code = quoted.group("code")
-    if find_status(finding.status) in (None, "5.0.0", "4.0.0"):
-        finding.status = find_status(reply) or quoted.group("ses_status")
+    # This template's Status field is always 5.0.0, so the remote code (or
+    # else SES's own) is the one that says something.
+    finding.status = find_status(reply) or quoted.group("ses_status")

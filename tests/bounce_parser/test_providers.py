@@ -52,7 +52,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "lhost-amazonses-17.eml": "SES's Status field says 4.4.7; the reference takes the inner 4.4.2",
     "lhost-amazonworkmail-05.eml": "Status says 4.4.7; the reference takes the inner 4.4.2",
     "lhost-gmail-03.eml": "classifier: 5.7.0 'Header error' reads as a policy violation",
-    "lhost-gmail-05.eml": "classifier: 5.7.1 'Access denied' at EHLO reads as blocked",
     "lhost-yahoo-07.eml": "classifier: 'User unknown' without a 5.1.x code is unconfirmed",
     "lhost-yahoo-13.eml": "Yahoo's 'giving up after multiple retries' reads as expired",
     "lhost-yandex-02.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
