@@ -24,6 +24,7 @@ from bounce_parser.lhost import (
     notes,
     qmail,
     sendmail,
+    unidentified,
 )
 from bounce_parser.message import MessageView
 from bounce_parser.types import Detection
@@ -39,6 +40,9 @@ LHOST_DETECTORS: tuple[Detector, ...] = (
     apachejames.detect,
     fml.detect,
     notes.detect,
+    unidentified.detect_delivery_errors,
+    unidentified.detect_notification,
+    unidentified.detect_trouble,
     imailserver.detect,
     exchange2003.detect,
     qmail.detect,

@@ -1,4 +1,4 @@
-"""qmail and netqmail bounces: "Hi. This is the qmail-send program at ...".
+"""qmail and qmail-derived bounces: "Hi. This is the qmail-send program at ...".
 
 qmail-send (qsutil.c, qmail-remote.c) writes one block per address:
 
@@ -11,6 +11,11 @@ Local failures carry qmail's own text with a status in `(#5.1.1)` form. The
 phrase before "Remote host said:" names the SMTP stage, and "I'm not going to
 try again; this message has been in the queue too long." is appended to any
 error once the queue lifetime ended, so it says nothing about the cause.
+
+Two qmail-derived templates share the block layout: "Unable to deliver message
+to the following address(es)." (old Yahoo! Mail and ISP relays, where the
+queue-lifetime sentence is kept because no status names another cause) and
+"Your mail message to the following address(es) could not be delivered."
 """
 
 from __future__ import annotations
@@ -27,7 +32,14 @@ _ORIGINAL_MARKERS = (
     "--- Enclosed are the original headers",
     "--- Enclosed is a copy of the message",
     "--- Undelivered message follows",
+    "--- Original message follows.",
 )
+_INTRODUCTIONS = (
+    "This is the qmail",
+    "wasn't able to deliver your message",
+    "Your mail message to the following address(es) could not be delivered",
+)
+_RELAY_INTRODUCTION = "Unable to deliver message to the following address(es)."
 _RECIPIENT_LINE = re.compile(r"^<([^<>\s]{1,320}@[^<>\s]{1,255})>:\s*(.*)$")
 _QUEUE_TOO_LONG = re.compile(
     r"I'm not going to try again; this\s+message has been in the queue too long\.?"
@@ -57,10 +69,11 @@ _HINTS: tuple[tuple[str, Reason], ...] = (
 
 def detect(view: MessageView) -> Detection | None:
     """Read a qmail bounce; None when the message is not one."""
-    if "failure notice" not in view.subject.lower() and "MAILER-DAEMON" not in view.from_:
+    if "failure" not in view.subject.lower() and "MAILER-DAEMON" not in view.from_:
         return None
     text = view.text
-    if "This is the qmail" not in text and "wasn't able to deliver your message" not in text:
+    is_relay = _RELAY_INTRODUCTION in text
+    if not is_relay and not any(introduction in text for introduction in _INTRODUCTIONS):
         return None
 
     body = _common.cut_before(text, _ORIGINAL_MARKERS)
@@ -73,17 +86,18 @@ def detect(view: MessageView) -> Detection | None:
             lines.append(line)
             continue
         if address is not None:
-            findings.append(_read_block(address, lines))
+            findings.append(_read_block(address, lines, is_relay))
         address = _common.address_of(recipient.group(1))
         lines = [recipient.group(2)]
     if address is not None:
-        findings.append(_read_block(address, lines))
+        findings.append(_read_block(address, lines, is_relay))
     return _common.detection("qmail", findings, view)
 
 
-def _read_block(address: str, lines: list[str]) -> Finding:
-    text = " ".join(line.strip() for line in lines if line.strip())
-    text = _QUEUE_TOO_LONG.sub(" ", text)
+def _read_block(address: str, lines: list[str], is_relay: bool) -> Finding:
+    text = " ".join(line.strip().lstrip("/") for line in lines if line.strip())
+    if not is_relay:
+        text = _QUEUE_TOO_LONG.sub(" ", text)
     text = _PATCH_PREFIX.sub("", text).strip()
 
     remote_mta: str | None = None
@@ -103,7 +117,10 @@ def _read_block(address: str, lines: list[str]) -> Finding:
     finding = _common.finding_from_reply(
         address, diagnostic, remote_mta=remote_mta, smtp_command=command
     )
-    if said is None:
+    # The relay template keeps the queue-lifetime sentence: that, not the last
+    # attempt's error, is then the cause.
+    gave_up = is_relay and _QUEUE_TOO_LONG.search(diagnostic) is not None
+    if said is None and not gave_up:
         for phrase, reason in _HINTS:
             if phrase in diagnostic:
                 finding.reason_hint, finding.hint_evidence = reason, f"qmail:{phrase}"
