@@ -37,6 +37,7 @@ FAMILY = "arf"
 
 _REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?feedback-report", re.IGNORECASE)
 _FEEDBACK_PART_TYPES = ("message/feedback-report",)
+_JMRP_HEADER = re.compile(rb"^X-HmXmrOriginalRecipient:", re.IGNORECASE | re.MULTILINE)
 _IP = re.compile(r"[0-9A-Fa-f:.]{3,45}")
 #: Addresses a feedback loop writes in place of the recipient.
 _PLACEHOLDERS = ("undisclosed", "redacted")
@@ -53,11 +54,10 @@ def detect_arf(view: MessageView) -> Detection | None:
 
 
 def _feedback_fields(view: MessageView) -> FieldBlock | None:
-    for part in view.parts:
-        if part.get_content_type() in _FEEDBACK_PART_TYPES:
-            fields = [field for block in part_field_blocks(part) for field in block]
-            if first_value(fields, "feedback-type"):
-                return fields
+    for part in view.parts_of_type(*_FEEDBACK_PART_TYPES):
+        fields = [field for block in part_field_blocks(part) for field in block]
+        if first_value(fields, "feedback-type"):
+            return fields
     # A report-type=feedback-report whose fields sit in a mislabelled part.
     if view.content_type == "multipart/report" and _REPORT_TYPE.search(
         str(view.msg.get("Content-Type", ""))
@@ -108,6 +108,8 @@ def _original_recipient(headers: email.message.Message) -> str | None:
 
 
 def _jmrp_detection(view: MessageView) -> Detection | None:
+    if _JMRP_HEADER.search(view.raw) is None:
+        return None
     if view.parts_of_type("message/delivery-status", "message/global-delivery-status"):
         return None
     headers = original_headers(view)

@@ -102,9 +102,7 @@ def fill_from_dsn(findings: list[Finding], view: MessageView) -> None:
 
 
 def _delivery_status_blocks(view: MessageView) -> list[FieldBlock]:
-    for part in view.parts:
-        if part.get_content_type() not in _STATUS_PART_TYPES:
-            continue
+    for part in view.parts_of_type(*_STATUS_PART_TYPES):
         blocks = part_field_blocks(part)
         if _has_recipient(blocks):
             return blocks

@@ -86,13 +86,19 @@ class MessageView:
         self.msg: email.message.Message = email.message_from_bytes(
             raw, policy=email.policy.compat32
         )
+        self._headers: dict[str, str | None] = {}
 
     def header(self, name: str) -> str | None:
         """Return the decoded, unfolded value of the first `name` header."""
+        key = name.lower()
+        if key in self._headers:
+            return self._headers[key]
         try:
-            return decode_header_value(self.msg.get(name))
+            value = decode_header_value(self.msg.get(name))
         except Exception:  # compat32 can fail on malformed headers
-            return None
+            value = None
+        self._headers[key] = value
+        return value
 
     @cached_property
     def subject(self) -> str:
@@ -114,10 +120,19 @@ class MessageView:
         except Exception:  # a cyclic or broken tree still has its root
             return [self.msg]
 
+    @cached_property
+    def content_types(self) -> list[str]:
+        """The content type of each of `parts`, in the same order."""
+        return [part.get_content_type() for part in self.parts]
+
     def parts_of_type(self, *content_types: str) -> list[email.message.Message]:
         """Return the parts whose content type is one of `content_types`."""
         wanted = {content_type.lower() for content_type in content_types}
-        return [part for part in self.parts if part.get_content_type() in wanted]
+        return [
+            part
+            for part, content_type in zip(self.parts, self.content_types, strict=True)
+            if content_type in wanted
+        ]
 
     @cached_property
     def text(self) -> str:
@@ -125,11 +140,10 @@ class MessageView:
         or the HTML parts reduced to text when there is no plain text."""
         plain: list[str] = []
         html: list[str] = []
-        for part in self._parts_before_original():
+        for part, content_type in self._parts_before_original():
             if part.is_multipart():
                 continue
-            content_type = part.get_content_type()
-            if part.get_content_maintype() == "multipart":
+            if content_type.startswith("multipart/"):
                 # A multipart whose boundary never occurs keeps its body as text.
                 content_type = "text/plain"
             if content_type == "text/plain" and not _is_attachment(part):
@@ -138,13 +152,12 @@ class MessageView:
                 html.append(part_text(part))
         return "\n".join(plain or html)
 
-    def _parts_before_original(self) -> list[email.message.Message]:
-        selected: list[email.message.Message] = []
-        for part in self.parts:
-            content_type = part.get_content_type()
+    def _parts_before_original(self) -> list[tuple[email.message.Message, str]]:
+        selected: list[tuple[email.message.Message, str]] = []
+        for part, content_type in zip(self.parts, self.content_types, strict=True):
             if content_type in ("message/rfc822", "text/rfc822-headers", "message/global"):
                 break
-            selected.append(part)
+            selected.append((part, content_type))
         return selected
 
 

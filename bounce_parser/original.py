@@ -28,13 +28,11 @@ _MAX_HEADER_CHARS = 64 * 1024
 # follows", qmail "Below this line is a copy of the message", Exim "This is a copy
 # of the message, including all the headers", Exchange "Original message headers".
 _MARKER = re.compile(
-    r"^[ \t>|*=_-]*(?:"
-    r"(?:-+ ?)?(?:original|returned|undelivered|bounced|failed) (?:message|mail|e-?mail)"
-    r"|.{0,40}copy of (?:the|your) (?:original )?message"
-    r"|.{0,40}(?:message|original) (?:header|follows)"
-    r"|.{0,40}headers? of (?:the|your) (?:original )?message"
-    r").{0,120}$",
-    re.IGNORECASE | re.MULTILINE,
+    r"(?:original|returned|undelivered|bounced|failed) (?:message|mail|e-?mail)"
+    r"|copy of (?:the|your) (?:original )?message"
+    r"|(?:message|original) (?:header|follows)"
+    r"|headers? of (?:the|your) (?:original )?message",
+    re.IGNORECASE,
 )
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{0,60}:[ \t]?")
 _HEADER_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
@@ -42,8 +40,7 @@ _HEADER_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
 
 def original_headers(view: MessageView) -> email.message.Message | None:
     """Return the header section of the returned original, or None when there is none."""
-    for part in view.parts[1:]:
-        content_type = part.get_content_type()
+    for part, content_type in zip(view.parts[1:], view.content_types[1:], strict=True):
         if content_type in _ORIGINAL_TYPES:
             embedded = _embedded_message(part)
             if embedded is not None:
@@ -91,7 +88,10 @@ def _parse_headers(text: str) -> email.message.Message | None:
 
 def _pasted_headers(text: str) -> email.message.Message | None:
     for marker in _MARKER.finditer(text):
-        following = text[marker.end() : marker.end() + _MAX_HEADER_CHARS]
+        line_end = text.find("\n", marker.end())
+        if line_end < 0:
+            return None
+        following = text[line_end : line_end + _MAX_HEADER_CHARS]
         lines = following.lstrip("\n").split("\n")
         block = _leading_header_block(lines)
         if block:
