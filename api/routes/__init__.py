@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import tenant
+from api.routes import messages, tenant
 
-ROUTERS: tuple[APIRouter, ...] = (tenant.router,)
+ROUTERS: tuple[APIRouter, ...] = (messages.router, tenant.router)
