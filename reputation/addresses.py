@@ -1,0 +1,83 @@
+"""Email address validation and normalisation, with a fast path for plain addresses.
+
+Normal form: the local part exactly as sent (RFC 5321 section 2.4 leaves its case
+to the receiving host, and folding it could merge two customers), the domain
+lower-cased and IDNA-encoded. `normalise_address` validates;
+`normalise_reported_address` only normalises, for addresses a remote server
+reported, which are stored as given even when they are not valid.
+"""
+
+from __future__ import annotations
+
+import re
+
+import email_validator
+import idna
+
+from reputation.errors import InvalidAddressError
+
+# Accepts a strict subset of what email-validator accepts: an ASCII dot-atom local
+# part (RFC 5322 section 3.2.3) and an LDH domain with an alphabetic top-level label.
+# Anything else, including special-use domains, goes through email-validator.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_ADDRESS = re.compile(
+    rf"(?P<local>{_ATEXT}+(?:\.{_ATEXT}+)*)@(?P<domain>(?:{_LABEL}\.)+[A-Za-z]{{2,63}})"
+)
+_MAX_LOCAL = 64
+_MAX_ADDRESS = 254
+_SPECIAL_USE_SUFFIXES = tuple(f".{name}" for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
+
+
+def normalise_address(address: str) -> str:
+    """Validate `address` and return its normal form.
+
+    Raises:
+        InvalidAddressError: the address is not a valid email address.
+    """
+    fast = _normalise_plain(address)
+    if fast is not None:
+        return fast
+    try:
+        result = email_validator.validate_email(
+            address, check_deliverability=False, allow_smtputf8=True
+        )
+    except email_validator.EmailNotValidError as exc:
+        raise InvalidAddressError(address, str(exc)) from exc
+    return f"{result.local_part}@{result.ascii_domain}"
+
+
+def _normalise_plain(address: str) -> str | None:
+    """Return the normal form of a plain ASCII address, or None to take the slow path."""
+    match = _PLAIN_ADDRESS.fullmatch(address)
+    if match is None or len(address) > _MAX_ADDRESS or len(match["local"]) > _MAX_LOCAL:
+        return None
+    domain = match["domain"].lower()
+    if domain.endswith(_SPECIAL_USE_SUFFIXES):
+        return None
+    return f"{match['local']}@{domain}"
+
+
+def normalise_reported_address(address: str) -> str:
+    """Normalise an address without validating it: strip, lower-case and IDNA-encode the domain."""
+    address = address.strip().strip("<>").strip()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    return f"{local}@{normalise_domain(domain)}"
+
+
+def normalise_domain(domain: str) -> str:
+    """Lower-case and IDNA-encode a domain; a name IDNA rejects is only lower-cased."""
+    domain = domain.strip().rstrip(".").lower()
+    if domain.isascii():
+        return domain
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return domain
+
+
+def domain_of(address: str) -> str:
+    """Return the domain part of a normalised address (empty when it has none)."""
+    return address.rpartition("@")[2]
