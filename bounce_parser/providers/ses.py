@@ -32,9 +32,11 @@ _QUOTED_REPLY = re.compile(
 
 def detect(view: MessageView) -> Detection | None:
     """Read an SES bounce mailed as a delivery status notification."""
+    if not _SENDER.search(view.from_):
+        return None
     if view.header("X-SES-Outgoing") is None and view.header("X-AWS-Outgoing") is None:
         return None
-    if not _SENDER.search(view.from_) or "WorkMail" in (view.header("X-Mailer") or ""):
+    if "WorkMail" in (view.header("X-Mailer") or ""):
         return None
     findings = read_dsn_findings(view)
     if not findings:

@@ -29,6 +29,8 @@ FAMILY = "amazonses"
 
 #: Largest body parsed as JSON; a notification with all headers is a few kB.
 _MAX_JSON_CHARS = 256 * 1024
+_JSON_PART_TYPES = frozenset({"text/plain", "application/json"})
+_JSON_START = re.compile(r"\s{0,200}\{")
 _SNS_FOLD = re.compile(r"!\n ")
 _SIGNATURE = re.compile(r"\n--\s*\n")
 
@@ -74,7 +76,17 @@ def detect(view: MessageView) -> Detection | None:
 
 
 def _json_body(view: MessageView) -> str | None:
-    for part in view.parts_of_type("text/plain", "application/json"):
+    # The notification is the whole body or the first text part; a cheap look
+    # at the undecoded payload rules out nearly all other mail.
+    for part in view.parts[:4]:
+        if part.get_content_type() not in _JSON_PART_TYPES:
+            continue
+        payload = part.get_payload()
+        if not isinstance(payload, str):
+            continue
+        encoding = str(part.get("Content-Transfer-Encoding", "")).lower()
+        if encoding not in ("base64", "quoted-printable") and not _JSON_START.match(payload):
+            continue
         text = part_text(part, _MAX_JSON_CHARS).lstrip()
         if text.startswith("{") and ("notificationType" in text or "eventType" in text):
             return text

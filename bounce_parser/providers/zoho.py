@@ -31,8 +31,7 @@ _REPLY_CODE = re.compile(r"ERROR_CODE\s*:\s*([245]\d\d)\b")
 
 def detect(view: MessageView) -> Detection | None:
     """Read a Zoho Mail failure or delay notice."""
-    mailer = (view.header("X-Mailer") or "") + (view.header("X-ZohoMail") or "")
-    if "zoho" not in view.from_.lower() and "Zoho" not in mailer and not view.header("X-ZohoMail"):
+    if "zoho" not in view.from_.lower() and not _has_zoho_header(view):
         return None
     text = view.text[:MAX_NOTICE_CHARS]
     start = text.find(_START)
@@ -49,6 +48,10 @@ def detect(view: MessageView) -> Detection | None:
     if not findings:
         return None
     return Detection(ReportKind.DELIVERY_STATUS, FAMILY, findings)
+
+
+def _has_zoho_header(view: MessageView) -> bool:
+    return view.header("X-ZohoMail") is not None or "Zoho" in (view.header("X-Mailer") or "")
 
 
 def _read_line(line: str) -> Finding | None:
