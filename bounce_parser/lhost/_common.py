@@ -173,3 +173,8 @@ def _merge_dsn(findings: list[Finding], view: MessageView) -> None:
         for name in _MERGED_FIELDS:
             if getattr(own, name) is None:
                 setattr(own, name, getattr(other, name))
+        # The remote server's code in the diagnostic is more precise than the
+        # Status the reporting MTA derived from it (OpenSMTPD writes 5.0.0).
+        quoted = find_status(own.diagnostic)
+        if quoted is not None and own.status == other.status:
+            own.status = quoted
