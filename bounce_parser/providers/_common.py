@@ -18,7 +18,7 @@ from bounce_parser.types import Finding
 #: remainder is the returned original.
 MAX_NOTICE_CHARS = 16 * 1024
 
-#: Where a reply names the command it answered: "in reply to RCPT TO command",
+#: Where a reply names the command it replied to: "in reply to RCPT TO command",
 #: "after MAIL FROM", or Yahoo's "[RCPT_TO]" tag.
 _SMTP_COMMAND = re.compile(
     r"(?:in reply to|after)\s+(HELO|EHLO|MAIL FROM|RCPT TO|DATA|end of data)\b"
@@ -47,7 +47,7 @@ def join_lines(lines: Iterable[str]) -> str:
 
 
 def smtp_command(text: str | None) -> str | None:
-    """Return the SMTP command a notice says the failure followed, or None."""
+    """Return the SMTP command that a reply names as the one it replied to, or None."""
     if not text:
         return None
     match = _SMTP_COMMAND.search(text)

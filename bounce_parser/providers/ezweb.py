@@ -60,8 +60,9 @@ def detect(view: MessageView) -> Detection | None:
 
 
 def _has_ezweb_signals(view: MessageView) -> bool:
-    # Two of four signals, as au's relays rewrite some of them; the sender or
-    # the subject must be one, so other mail costs no header lookup.
+    # Two of four signals are required because au's relays rewrite some of
+    # them. The sender or the subject must be one, so other mail costs no
+    # header lookup.
     signals = int(bool(_SENDER.search(view.from_))) + int(view.subject == _SUBJECT)
     if signals >= 2:
         return True

@@ -9,7 +9,7 @@ Full' (delivery attempts: 0)``. This module reads the remote reply out of
 that quote so its code, not SES's summary, reaches the classifier.
 
 Amazon WorkMail sends through SES too but writes its own layout, which the
-RFC 3464 detector reads; its bounces carry `X-Mailer: Amazon WorkMail` and are
+RFC 3464 detector reads. Its bounces carry `X-Mailer: Amazon WorkMail` and are
 left alone here.
 """
 
@@ -53,6 +53,6 @@ def _unquote_remote_reply(finding: Finding) -> None:
     reply = quoted.group("reply").strip()
     finding.diagnostic = f"{quoted.group('code')} {reply}"
     finding.reply_code = quoted.group("code")
-    # This template's Status field is always 5.0.0, so the remote code (or
-    # else SES's own) is the one that says something.
+    # This template's Status field is always 5.0.0, so the status comes from
+    # the remote reply, or else from SES's own code before it.
     finding.status = find_status(reply) or quoted.group("ses_status")

@@ -2,8 +2,8 @@
 
 An SES identity can publish bounce, complaint and delivery notifications to an
 SNS topic with an email subscription. The mail body is then either the SES
-notification itself or the SNS envelope whose `Message` field holds it as a
-JSON string. Both the notification format (`notificationType`) and the event
+notification itself or the SNS envelope whose `Message` field contains it
+as a JSON string. Both the notification format (`notificationType`) and the event
 publishing format (`eventType`, which adds `DeliveryDelay`) are read.
 
 SNS folds long lines in these mails by ending a line with `!` and starting the
@@ -42,7 +42,7 @@ _BOUNCE_TYPE_REASONS: dict[tuple[str, str], Reason] = {
     ("Permanent", "NoEmail"): Reason.USERUNKNOWN,
     # SES documents Suppressed as "a recent history of bouncing as an invalid
     # address"; OnAccountSuppressionList is left out because an account's own
-    # list also holds complaints and manual entries.
+    # list also contains complaints and manual entries.
     ("Permanent", "Suppressed"): Reason.USERUNKNOWN,
     ("Transient", "MailboxFull"): Reason.MAILBOXFULL,
     ("Transient", "MessageTooLarge"): Reason.MESGTOOBIG,

@@ -47,7 +47,7 @@ _FILE = re.compile(r"^lhost-(?P<family>[a-z0-9]+)-\d+\.eml$")
 #: Codes like 5.0.911 are the reference parser's own, not RFC 3463 codes.
 _INTERNAL_STATUS = re.compile(r"^\d\.\d+\.9\d\d$")
 
-#: Samples where this parser deliberately differs from the reference, and why.
+#: Samples where this parser's result differs from the reference, and why.
 KNOWN_DIFFERENCES: dict[str, str] = {
     "lhost-amazonses-17.eml": "SES's Status field says 4.4.7; the reference takes the inner 4.4.2",
     "lhost-amazonworkmail-05.eml": "Status says 4.4.7; the reference takes the inner 4.4.2",
