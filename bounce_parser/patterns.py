@@ -91,7 +91,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
     _pattern(
         "too_many_connections",
         Reason.TOOMANYCONN,
-        r"too many (concurrent |simultaneous |smtp )?(connections|sessions)",
+        r"too many ((concurrent|simultaneous|parallel|open|smtp) )*(connections|sessions)",
         r"connection (frequency|rate) limit",
         r"too many recipients",
         r"max(imum)? (number of )?connections? (exceeded|reached)",
@@ -106,6 +106,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"dkim signature (is )?(missing|required)",
         r"not (pass|passing) (spf|dkim|dmarc)",
         r"unauthenticated (email|mail|message)",
+        r"(email|mail|message) is unauthenticated",
         r"(does not have|doesn't have|lacks) authentication information",
         r"fails? (to pass )?authentication checks",
         r"sender is unauthenticated",
@@ -243,6 +244,8 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"purported responsible address",
         r"all recipient addresses rejected",
         r"mail from not owned",
+        r"envelope blocked",
+        r"administrative prohibition",
     ),
     _pattern(
         "tls_required",
@@ -272,6 +275,15 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"(malformed|invalid|duplicate|missing) (\S+ )?header",
         r"not (rfc|standards?)[- ]compliant",
         r"bare (lf|linefeed)",
+    ),
+    _pattern(
+        "content_error",
+        Reason.CONTENTERROR,
+        r"invalid mime",
+        r"(mime|message) (structure|content|encoding) (is )?(invalid|malformed|not supported)",
+        r"8-?bit (data|characters|content) (is )?not (allowed|accepted|supported)",
+        r"smtputf8 (is )?(required|not supported)",
+        r"conversion (required|failed)",
     ),
 )
 
@@ -305,7 +317,7 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         Reason.EXCEEDLIMIT,
         r"recipsizelimit",
         r"too large for this recipient",
-        r"exceeds? (the )?(recipient|mailbox)'?s? (size )?(limit|quota)",
+        r"exceeds? (the )?(recipient|mailbox)'?s? ((size|mailbox|message) )?(limit|quota)",
     ),
     _pattern(
         "message_too_big",

@@ -98,7 +98,7 @@ _GENERIC_SUBJECT_DETAILS = frozenset({"0.0", "2.0", "2.1", "3.0", "5.0", "7.0", 
 
 _STATUS_RE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
 _STATUS_IN_TEXT_RE = re.compile(r"(?<![\d.])(?:#\s?)?([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)")
-_REPLY_IN_TEXT_RE = re.compile(r"(?<![\d.#\w-])([245][0-5]\d)(?:[ -]|$)(?![\d.]*\d{3})")
+_REPLY_IN_TEXT_RE = re.compile(r"(?<![\w.:-])([245][0-5]\d)(?=[ -]|$)")
 
 
 def normalise_status(status: str | None) -> str | None:

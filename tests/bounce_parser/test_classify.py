@@ -1,0 +1,553 @@
+"""The reason classifier: codes, wording and SMTP stage weighed together."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bounce_parser.classify import classify
+from bounce_parser.types import SENDER_FAULT_REASONS, Finding, Reason, is_hard_bounce
+
+
+def _finding(
+    status: str | None = None,
+    reply_code: str | None = None,
+    diagnostic: str | None = None,
+    *,
+    command: str | None = None,
+    action: str | None = "failed",
+) -> Finding:
+    return Finding(
+        address="user@example.com",
+        action=action,
+        status=status,
+        reply_code=reply_code,
+        diagnostic=diagnostic,
+        smtp_command=command,
+    )
+
+
+def _is_hard(finding: Finding) -> bool:
+    reason, _ = classify(finding)
+    return is_hard_bounce(reason, finding.status, finding.reply_code)
+
+
+# (status, reply code, diagnostic text, SMTP command) -> reason, in the wording
+# of the servers named in each comment.
+CASES: list[tuple[str | None, str | None, str | None, str | None, Reason]] = [
+    # Gmail
+    (
+        "4.7.0",
+        "421",
+        "421-4.7.0 [192.0.2.7] Our system has detected an unusual rate of "
+        "unsolicited mail originating from your IP address.",
+        None,
+        Reason.BLOCKED,
+    ),
+    (
+        "5.7.26",
+        "550",
+        "550-5.7.26 This mail is unauthenticated, which poses a security risk "
+        "to the sender and Gmail users.",
+        "DATA",
+        Reason.AUTHFAILURE,
+    ),
+    (
+        "5.7.1",
+        "550",
+        "550-5.7.1 Our system has detected that this message is likely unsolicited mail.",
+        "DATA",
+        Reason.SPAMDETECTED,
+    ),
+    (
+        "5.7.25",
+        "550",
+        "550-5.7.25 The IP address sending this message does not have a PTR record setup.",
+        "MAIL",
+        Reason.REQUIREPTR,
+    ),
+    (
+        "5.1.1",
+        "550",
+        "550-5.1.1 The email account that you tried to reach does not exist.",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    (
+        "5.2.2",
+        "552",
+        "552-5.2.2 The email account that you tried to reach is over quota.",
+        "RCPT",
+        Reason.MAILBOXFULL,
+    ),
+    (
+        "5.2.1",
+        "550",
+        "550-5.2.1 The email account that you tried to reach is disabled.",
+        "RCPT",
+        Reason.SUSPEND,
+    ),
+    # Microsoft
+    (
+        "5.7.1",
+        "550",
+        "550 5.7.1 Unfortunately, messages from [192.0.2.7] weren't sent. "
+        "Part of their network is on our block list (S3150).",
+        "RCPT",
+        Reason.BLOCKED,
+    ),
+    (
+        "5.7.1",
+        "550",
+        "550 5.7.1 Service unavailable, Client host [192.0.2.7] blocked using Spamhaus.",
+        "RCPT",
+        Reason.BLOCKED,
+    ),
+    (
+        "5.7.606",
+        "550",
+        "550 5.7.606 Access denied, banned sending IP [192.0.2.7].",
+        "RCPT",
+        Reason.BLOCKED,
+    ),
+    (
+        "5.4.1",
+        "550",
+        "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    (
+        "5.5.0",
+        "550",
+        "550 5.5.0 Requested action not taken: mailbox unavailable.",
+        None,
+        Reason.FILTERED,
+    ),
+    (
+        "5.7.509",
+        "550",
+        "550 5.7.509 Access denied, sending domain example.com does not pass DMARC verification",
+        "DATA",
+        Reason.AUTHFAILURE,
+    ),
+    # Yahoo
+    (
+        "5.7.9",
+        "554",
+        "554 5.7.9 Message not accepted for policy reasons.",
+        "DATA",
+        Reason.POLICYVIOLATION,
+    ),
+    (
+        "4.7.0",
+        "421",
+        "421 4.7.0 [TSS04] Messages from 192.0.2.7 temporarily deferred due to "
+        "unexpected volume or user complaints",
+        "MAIL",
+        Reason.BADREPUTATION,
+    ),
+    (
+        "5.7.1",
+        "553",
+        "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.7, "
+        "because the ip is in Spamhaus's list",
+        "CONN",
+        Reason.BLOCKED,
+    ),
+    (
+        None,
+        "554",
+        "554 delivery error: dd This user doesn't have a yahoo.com account (user@yahoo.com) [0]",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    # Apple iCloud
+    (
+        "5.7.1",
+        "554",
+        "554 5.7.1 Your message was rejected due to example.com's DMARC policy.",
+        "DATA",
+        Reason.AUTHFAILURE,
+    ),
+    (None, "554", "554 mx.example.com ESMTP not accepting connections", None, Reason.BLOCKED),
+    # Cox, Tencent, GoDaddy
+    (
+        "5.1.0",
+        "550",
+        "550 5.1.0 <sender@example.com> sender rejected. AUP#CDRBL",
+        "MAIL",
+        Reason.BLOCKED,
+    ),
+    (
+        None,
+        "550",
+        "550 Connection frequency limited. http://service.mail.qq.com/",
+        None,
+        Reason.TOOMANYCONN,
+    ),
+    (
+        "5.1.1",
+        "550",
+        "550 5.1.1 <user@example.com> - 192.0.2.7 has sent to too many recipients this hour. IB607",
+        "RCPT",
+        Reason.SPEEDING,
+    ),
+    # Orange
+    (
+        None,
+        "421",
+        "421 mwinf0001 ME Service refuse. Veuillez essayer plus tard. OFR_999",
+        None,
+        Reason.BLOCKED,
+    ),
+    (
+        "5.1.1",
+        "550",
+        "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    # NTT docomo and KDDI
+    (
+        None,
+        "550",
+        "550 Unknown user user@docomo.example.ne.jp (in reply to end of DATA command)",
+        None,
+        Reason.FILTERED,
+    ),
+    (
+        None,
+        "550",
+        "550 <user@ezweb.example.ne.jp>: User unknown (in reply to RCPT TO command)",
+        None,
+        Reason.USERUNKNOWN,
+    ),
+    # Mimecast, MessageLabs, Barracuda
+    ("5.0.0", "550", "550 Administrative prohibition - envelope blocked", "MAIL", Reason.REJECTED),
+    (
+        "5.0.0",
+        "553",
+        "553-SPF (Sender Policy Framework) domain authentication fail",
+        "MAIL",
+        Reason.AUTHFAILURE,
+    ),
+    (
+        "5.7.1",
+        "554",
+        "554 Service unavailable; Client host [192.0.2.7] blocked using Barracuda Reputation",
+        "RCPT",
+        Reason.BLOCKED,
+    ),
+    # Postfix
+    (
+        "5.1.1",
+        "550",
+        "550 5.1.1 <user@example.com>: Recipient address rejected: User unknown "
+        "in virtual mailbox table",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    (
+        "4.7.1",
+        "450",
+        "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.7]",
+        "RCPT",
+        Reason.REQUIREPTR,
+    ),
+    (
+        "5.1.8",
+        "553",
+        "553 5.1.8 <sender@example.com>: Sender address rejected: Domain not found",
+        "MAIL",
+        Reason.REJECTED,
+    ),
+    (
+        "5.7.1",
+        "554",
+        "554 5.7.1 <user@example.net>: Relay access denied",
+        "RCPT",
+        Reason.NORELAYING,
+    ),
+    # Exim
+    (None, None, "retry timeout exceeded", None, Reason.EXPIRED),
+    (None, None, "all relevant MX records point to non-existent hosts", None, Reason.HOSTUNKNOWN),
+    (None, None, "Unrouteable address", None, Reason.HOSTUNKNOWN),
+    (None, None, "mailbox is full: retry timeout exceeded", None, Reason.MAILBOXFULL),
+    # qmail
+    (None, None, "Sorry, no mailbox here by that name. (#5.1.1)", None, Reason.USERUNKNOWN),
+    (
+        None,
+        None,
+        "Recipient's mailbox is full, message returned to sender. (#5.2.2)",
+        None,
+        Reason.MAILBOXFULL,
+    ),
+    # Sendmail
+    ("5.1.1", "550", "550 5.1.1 <user@example.com>... User unknown", "RCPT", Reason.USERUNKNOWN),
+    (
+        "5.1.2",
+        "550",
+        "550 5.1.2 <user@nonexistent.example>... Host unknown (Name server: "
+        "nonexistent.example: host not found)",
+        None,
+        Reason.HOSTUNKNOWN,
+    ),
+    ("4.4.7", None, "Cannot send message for 5 days", None, Reason.EXPIRED),
+    # Exchange and Domino
+    (
+        "5.1.1",
+        "550",
+        "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##",
+        None,
+        Reason.USERUNKNOWN,
+    ),
+    (
+        "5.2.3",
+        "550",
+        "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##",
+        None,
+        Reason.EXCEEDLIMIT,
+    ),
+    ("5.0.0", None, "User not listed in public Name & Address Book", None, Reason.USERUNKNOWN),
+    # mail.ru and GMX
+    (
+        "5.0.0",
+        "550",
+        "550 Message was not accepted -- invalid mailbox. Local mailbox "
+        "user@mail.example is unavailable: user not found",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    (
+        "5.0.0",
+        "550",
+        "550 spam message rejected. Message rejected under suspicion of SPAM.",
+        "DATA",
+        Reason.SPAMDETECTED,
+    ),
+    (None, "552", "552 Mailbox quota exceeded", "RCPT", Reason.MAILBOXFULL),
+    (
+        None,
+        "451",
+        "451 Requested action aborted: local error in processing",
+        "DATA",
+        Reason.SYSTEMERROR,
+    ),
+    # Japanese wording
+    (None, None, "メールボックスの容量オーバーです", None, Reason.MAILBOXFULL),
+    # Codes that say nothing, and no evidence at all
+    ("5.0.0", "550", "550 Requested action not taken", None, Reason.ONHOLD),
+    (None, "550", "550 Sorry, rejected", None, Reason.ONHOLD),
+    (
+        "5.7.1",
+        "550",
+        "550 5.7.1 Delivery not authorized, message refused",
+        "RCPT",
+        Reason.SECURITYERROR,
+    ),
+    ("5.7.1", "550", "550 5.7.1 Access denied", "MAIL", Reason.REJECTED),
+    (
+        "5.0.0",
+        "554",
+        "SMTP error from remote mail server after initial connection: 554 Go away",
+        None,
+        Reason.BLOCKED,
+    ),
+    ("5.2.2", None, None, None, Reason.MAILBOXFULL),
+]
+
+
+@pytest.mark.parametrize(("status", "reply_code", "text", "command", "reason"), CASES)
+def test_classify_typical_reply_gets_reason(
+    status: str | None,
+    reply_code: str | None,
+    text: str | None,
+    command: str | None,
+    reason: Reason,
+) -> None:
+    got, evidence = classify(_finding(status, reply_code, text, command=command))
+
+    assert got is reason, evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "550 5.7.1 Service unavailable; client host [192.0.2.7] blocked using zen.spamhaus.org",
+        "550 5.1.1 Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.7",
+        "550 5.5.0 Your IP address 192.0.2.7 is listed in a DNSBL",
+        "554 5.7.1 Client host rejected: poor reputation of the sending IP",
+        "550 5.0.0 Mail from 192.0.2.7 refused, the host is on our block list",
+    ],
+)
+@pytest.mark.parametrize("status", ["5.7.1", "5.1.1", "5.0.0", None])
+def test_classify_blocklist_refusal_is_never_hard(text: str, status: str | None) -> None:
+    finding = _finding(status, "550", text, command="RCPT")
+    reason, _ = classify(finding)
+
+    assert reason in SENDER_FAULT_REASONS
+    assert not _is_hard(finding)
+
+
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [
+        ("5.1.1", "550 5.1.1 User unknown"),
+        ("4.4.7", "Host unknown (Name server: example.net: host not found)"),
+        ("5.1.6", "550 5.1.6 Recipient no longer on server"),
+        (None, None),
+    ],
+)
+def test_classify_delayed_action_is_never_hard(status: str | None, text: str | None) -> None:
+    assert not _is_hard(_finding(status, None, text, action="delayed"))
+
+
+@given(
+    text=st.text(max_size=300),
+    status=st.sampled_from([None, "5.1.1", "5.1.2", "5.0.0", "4.4.7", "5.7.1"]),
+)
+def test_classify_delayed_any_text_is_never_hard(text: str, status: str | None) -> None:
+    assert not _is_hard(_finding(status, None, text, action="delayed"))
+
+
+@given(text=st.text(max_size=500), command=st.sampled_from([None, "RCPT", "DATA", "MAIL"]))
+def test_classify_any_text_returns_reason_and_evidence(text: str, command: str | None) -> None:
+    reason, evidence = classify(_finding(None, None, text, command=command))
+
+    assert isinstance(reason, Reason)
+    assert evidence
+
+
+def test_classify_hint_wins_over_codes_and_text() -> None:
+    finding = _finding("5.1.1", "550", "550 5.1.1 User unknown", command="RCPT")
+    finding.reason_hint = Reason.MAILBOXFULL
+    finding.hint_evidence = "ses:Transient/MailboxFull"
+
+    assert classify(finding) == (Reason.MAILBOXFULL, "hint=ses:Transient/MailboxFull")
+
+
+def test_classify_hint_without_evidence_names_reason() -> None:
+    finding = _finding("5.0.0", "550", "550 Blocked")
+    finding.reason_hint = Reason.FEEDBACK
+
+    assert classify(finding) == (Reason.FEEDBACK, "hint=feedback")
+
+
+@pytest.mark.parametrize("action", ["delivered", "relayed", "expanded", "Delivered"])
+def test_classify_success_action_is_delivered(action: str) -> None:
+    reason, evidence = classify(_finding("5.1.1", "550", "User unknown", action=action))
+
+    assert reason is Reason.DELIVERED
+    assert evidence == f"action={action.lower()}"
+
+
+def test_classify_no_evidence_is_undefined_default() -> None:
+    assert classify(_finding(None, None, None, action=None)) == (Reason.UNDEFINED, "default")
+
+
+def test_classify_status_alone_records_status() -> None:
+    assert classify(_finding("5.2.2")) == (Reason.MAILBOXFULL, "status=5.2.2")
+
+
+def test_classify_text_over_address_status_records_pattern() -> None:
+    reason, evidence = classify(
+        _finding("5.1.1", "550", "550 5.1.1 <user@example.com> Mailbox full")
+    )
+
+    assert reason is Reason.MAILBOXFULL
+    assert evidence == "pattern=mailbox_full"
+
+
+def test_classify_status_found_in_text_when_field_missing() -> None:
+    assert classify(_finding(None, None, "Delivery failed: #5.2.2 over the limit")) == (
+        Reason.MAILBOXFULL,
+        "status=5.2.2",
+    )
+
+
+def test_classify_temporary_user_unknown_is_soft() -> None:
+    finding = _finding(
+        "4.1.1",
+        "450",
+        "450 4.1.1 <user@example.com>: Recipient address "
+        "rejected: unverified address: host not reachable",
+        command="RCPT",
+    )
+    reason, evidence = classify(finding)
+
+    assert reason is Reason.ONHOLD
+    assert evidence.endswith(",temporary")
+
+
+def test_classify_temporary_host_unknown_is_network_error() -> None:
+    finding = _finding(
+        "4.1.2",
+        None,
+        "Host or domain name not found. Name service error "
+        "for name=example.net type=MX: Host not found",
+    )
+
+    assert classify(finding)[0] is Reason.NETWORKERROR
+
+
+def test_classify_mail_stage_user_unknown_blames_sender() -> None:
+    finding = _finding(
+        "5.1.1",
+        "550",
+        "550 5.1.1 <sender@example.com>: User unknown (in reply to MAIL FROM command)",
+    )
+
+    assert classify(finding) == (Reason.REJECTED, "pattern=user_unknown,stage=MAIL")
+
+
+def test_classify_user_unknown_after_data_is_filtered() -> None:
+    finding = _finding(None, "550", "550 Unknown user user@example.com", command="DATA")
+
+    assert classify(finding) == (Reason.FILTERED, "pattern=user_unknown,stage=DATA")
+
+
+def test_classify_user_unknown_wording_without_code_or_stage_is_soft() -> None:
+    finding = _finding(None, "550", "550 : User unknown")
+
+    assert classify(finding) == (Reason.FILTERED, "pattern=user_unknown,unconfirmed")
+
+
+def test_classify_pipelined_need_rcpt_reads_as_rcpt_stage() -> None:
+    """Sendmail reports DATA as the command when RCPT TO failed in a pipelined session."""
+    finding = _finding(
+        None, "550", "550 User unknown 503 5.0.0 Need RCPT (recipient)", command="DATA"
+    )
+
+    assert classify(finding)[0] is Reason.USERUNKNOWN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "550 Requested action not taken: mailbox unavailable",
+        "550 5.0.0 Requested action not taken",
+        "554 Transaction failed",
+        "550 Rejected",
+    ],
+)
+@pytest.mark.parametrize("status", ["5.0.0", "5.5.0", None])
+def test_classify_generic_refusal_is_not_hard(text: str, status: str | None) -> None:
+    assert not _is_hard(_finding(status, "550", text))
+
+
+def test_classify_null_mx_is_hard() -> None:
+    finding = _finding("5.1.10", "556", "556 5.1.10 Recipient address has null MX")
+
+    assert classify(finding)[0] is Reason.NOTACCEPT
+    assert _is_hard(finding)
+
+
+def test_classify_reply_code_under_specific_status_is_ignored() -> None:
+    """A 551 under a 5.7.1 is a policy refusal, not a moved mailbox."""
+    finding = _finding(
+        "5.7.1", "551", "551 5.7.1 <user@example.com>: Recipient address rejected: not permitted"
+    )
+
+    assert not _is_hard(finding)
