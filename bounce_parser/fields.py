@@ -69,14 +69,24 @@ def part_field_blocks(part: email.message.Message) -> list[FieldBlock]:
         if not isinstance(block, email.message.Message):
             continue
         fields = [
-            (str(name).lower(), " ".join(str(value).split())) for name, value in block.items()
+            (str(name).lower(), " ".join(_utf8(str(value)).split()))
+            for name, value in block.raw_items()
         ]
         if fields:
             blocks.append(fields)
-        rest = block.get_payload()
-        if isinstance(rest, str) and rest.strip():
-            blocks.extend(read_field_blocks(rest[:MAX_TEXT_BYTES]))
+        # decode=True returns the body's original bytes, where a plain
+        # get_payload() would replace non-ASCII bytes with U+FFFD.
+        rest = block.get_payload(decode=True)
+        if isinstance(rest, bytes) and rest.strip():
+            blocks.extend(read_field_blocks(rest[:MAX_TEXT_BYTES].decode("utf-8", "replace")))
     return blocks
+
+
+def _utf8(text: str) -> str:
+    """Undo compat32's surrogate escapes: RFC 6533 fields carry raw UTF-8."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def first_value(block: FieldBlock, name: str) -> str | None:
