@@ -124,14 +124,14 @@ def detection(family: str, findings: list[Finding], view: MessageView) -> Detect
     """Wrap `findings` in a delivery-status detection, or None when there are none.
 
     When the bounce also carries an RFC 3464 part, its fields fill the ones the
-    text left empty (Exim and Postfix write Status only there). Recipients
+    text left empty (Exim writes Status only there). Recipients
     that only the part names are not added: they are aliases or forwards of
     the ones the text lists.
     """
     if not findings:
         return None
-    # Some bounces carry the RFC 3464 fields in a part labelled otherwise or in
-    # a body whose MIME structure is broken; the standard reader finds those too.
+    # Some bounces carry the RFC 3464 fields in a part labelled otherwise, or in a
+    # body whose MIME structure is broken. The standard reader finds those too.
     has_fields = "Final-Recipient:" in view.text or "final-recipient:" in view.text.lower()
     if has_fields or view.parts_of_type(*_STATUS_PART_TYPES):
         _merge_dsn(findings, view)

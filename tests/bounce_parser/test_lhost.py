@@ -1,0 +1,301 @@
+"""MTA detectors, end to end through `parse_message`, on the shared corpus and on
+hand-written messages for the cases the corpus does not cover.
+
+Every corpus file of an MTA family is parsed and compared with the reference
+results in expected.json: the number of recipients, and per recipient the
+reason, the hard-bounce flag and the status where it is an RFC 3463 code.
+Expected recipients carry no address and no order, so both sides are compared
+as sorted lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bounce_parser import parse_message
+from bounce_parser.lhost import LHOST_DETECTORS, _common, exim, qmail, sendmail
+from bounce_parser.message import MessageView
+
+CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/bounces"
+
+#: Corpus families whose bounces an MTA writes, in its own format or as RFC 3464.
+LHOST_FAMILIES = (
+    "activehunter",
+    "amavis",
+    "apachejames",
+    "barracuda",
+    "courier",
+    "domino",
+    "dragonfly",
+    "exchange2003",
+    "exchange2007",
+    "exim",
+    "fml",
+    "imailserver",
+    "mailfoundry",
+    "mcafee",
+    "messagingserver",
+    "mfilter",
+    "mxlogic",
+    "notes",
+    "opensmtpd",
+    "postfix",
+    "powermta",
+    "qmail",
+    "sendmail",
+    "surfcontrol",
+    "v5sendmail",
+    "x1",
+    "x2",
+    "x3",
+    "x4",
+    "x5",
+    "x6",
+)
+_FILE = re.compile(r"^lhost-(?P<family>[a-z0-9]+)-\d+\.eml$")
+#: Codes like 5.0.911 are the reference parser's own, not RFC 3463 codes.
+_INTERNAL_STATUS = re.compile(r"^\d\.\d+\.9\d\d$")
+
+#: Samples where this parser deliberately differs from the reference, and why.
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "lhost-amavis-03.eml": "classifier: 'Reject ... SPAM' reads as spam, reference says RFC",
+    "lhost-dragonfly-18.eml": "classifier: 'Policy violation' reads as a policy violation",
+    "lhost-exchange2007-05.eml": "Status says 4.4.7; the reference takes 4.4.1",
+    "lhost-exim-60.eml": "the report part names a mailbox file, so its Status 5.0.0 is unused",
+    "lhost-notes-02.eml": "Japanese 'not in the directory' is left undefined, reference onhold",
+    "lhost-opensmtpd-12.eml": "a delay notice ('No MX found', 4.0.0) is never a hard bounce",
+    "lhost-postfix-02.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
+    "lhost-postfix-36.eml": "classifier: 'User unknown' without a 5.1.x code is unconfirmed",
+    "lhost-postfix-43.eml": "classifier: 4.3.0 'temporary failure' is not a mailer error",
+    "lhost-postfix-46.eml": "classifier: 'Recipient address rejected.' names no cause",
+    "lhost-postfix-54.eml": "classifier: 5.7.1 'Access denied' is a security error",
+    "lhost-postfix-74.eml": "classifier: Yahoo's TSS04 deferral reads as bad reputation",
+    "lhost-postfix-76.eml": "classifier: 'User not found' without a 5.1.x code is unconfirmed",
+    "lhost-powermta-01.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
+    "lhost-powermta-03.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
+    "lhost-sendmail-21.eml": "'Message could not be delivered for 8 hours' reads as expired",
+    "lhost-sendmail-41.eml": "classifier: Yahoo's 'doesn't have an account' is unconfirmed",
+    "lhost-sendmail-56.eml": "the listed reason (554) wins over the last transcript reply (421)",
+    "lhost-v5sendmail-05.eml": "classifier: 'Your E-Mail is redundant' names no known class",
+}
+
+
+def _expected() -> dict[str, list[dict[str, object]]]:
+    path = CORPUS / "expected.json"
+    if not path.is_file():
+        return {}
+    loaded: dict[str, list[dict[str, object]]] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+EXPECTED = _expected()
+SAMPLES = sorted(
+    name
+    for name in EXPECTED
+    if (match := _FILE.match(name)) and match.group("family") in LHOST_FAMILIES
+)
+CRLF_SAMPLES = sorted(
+    path.name
+    for path in (CORPUS / "crlf").glob("lhost-*.eml")
+    if (match := _FILE.match(path.name)) and match.group("family") in LHOST_FAMILIES
+)
+needs_corpus = pytest.mark.skipif(not EXPECTED, reason=f"corpus not found at {CORPUS}")
+
+
+def _parametrize_samples() -> list[object]:
+    return [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(reason=KNOWN_DIFFERENCES[name], strict=False),
+        )
+        if name in KNOWN_DIFFERENCES
+        else name
+        for name in SAMPLES
+    ]
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", _parametrize_samples())
+def test_parse_message_lhost_sample_matches_reference(name: str) -> None:
+    report = parse_message((CORPUS / "eml" / name).read_bytes())
+    expected = EXPECTED[name]
+
+    assert len(report.recipients) == len(expected)
+    assert sorted(r.reason.value for r in report.recipients) == sorted(
+        str(e["reason"]) for e in expected
+    )
+    assert sorted(r.hard_bounce for r in report.recipients) == sorted(
+        bool(e["hard_bounce"]) for e in expected
+    )
+    rfc_statuses = [str(e["status"]) for e in expected if e["status"]]
+    if rfc_statuses and not any(_INTERNAL_STATUS.match(s) for s in rfc_statuses):
+        assert sorted(r.status or "" for r in report.recipients) == sorted(rfc_statuses)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", SAMPLES)
+def test_parse_message_lhost_sample_addresses_normalised(name: str) -> None:
+    report = parse_message((CORPUS / "eml" / name).read_bytes())
+
+    for recipient in report.recipients:
+        local, _, domain = recipient.address.rpartition("@")
+        assert local
+        assert domain == domain.lower()
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", CRLF_SAMPLES)
+def test_parse_message_lhost_crlf_copy_matches_lf(name: str) -> None:
+    crlf = parse_message((CORPUS / "crlf" / name).read_bytes())
+    lf = parse_message((CORPUS / "eml" / name).read_bytes())
+
+    assert [(r.address, r.reason, r.status) for r in crlf.recipients] == [
+        (r.address, r.reason, r.status) for r in lf.recipients
+    ]
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "path",
+    sorted((CORPUS / "not-bounces").glob("*.eml")),
+    ids=lambda path: path.name,
+)
+def test_lhost_detectors_ordinary_message_ignored(path: Path) -> None:
+    view = MessageView(path.read_bytes())
+
+    assert [detect(view) for detect in LHOST_DETECTORS] == [None] * len(LHOST_DETECTORS)
+
+
+def test_lhost_detectors_quoted_bounce_words_ignored() -> None:
+    raw = (
+        b"From: Jan Kowalski <jan@example.com>\n"
+        b"To: support@example.org\n"
+        b"Subject: Re: invoice 2024/11\n\n"
+        b"Hi, I got this back:\n\n"
+        b"> This message was created automatically by mail delivery software.\n"
+        b"> The following address(es) failed:\n"
+        b">   anna@example.net\n"
+        b"> Hi. This is the qmail-send program at example.net.\n"
+        b">    ----- Transcript of session follows -----\n"
+        b"> 550 5.1.1 <anna@example.net>... User unknown\n"
+    )
+    view = MessageView(raw)
+
+    assert [detect(view) for detect in LHOST_DETECTORS] == [None] * len(LHOST_DETECTORS)
+
+
+_EXIM_DELAY = b"""\
+From: Mail Delivery System <Mailer-Daemon@mx.example.com>
+To: billing@example.com
+Subject: Warning: message 1abcDE-000123-4Z delayed 24 hours
+
+This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mx.example.com.
+
+The address to which the message has not yet been delivered is:
+
+  Anna.Nowak@Example.NET
+    host mx1.example.net [192.0.2.10]
+    Delay reason: SMTP error from remote mail server after RCPT TO:<Anna.Nowak@example.net>:
+    451-4.2.2 The mailbox is temporarily over quota,
+    451 4.2.2 try again later
+
+No action is required on your part.
+"""
+
+
+def test_exim_delay_warning_reads_delayed_finding() -> None:
+    detection = exim.detect(MessageView(_EXIM_DELAY))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert finding.address == "Anna.Nowak@example.net"
+    assert finding.action == "delayed"
+    assert finding.status == "4.2.2"
+    assert finding.reply_code == "451"
+    assert finding.smtp_command == "RCPT"
+    assert finding.remote_mta == "mx1.example.net"
+    assert finding.diagnostic == "451 4.2.2 The mailbox is temporarily over quota, try again later"
+
+
+def test_exim_retry_timeout_hints_expired() -> None:
+    raw = (
+        b"From: Mail Delivery System <Mailer-Daemon@mx.example.com>\n"
+        b"Subject: Mail delivery failed: returning message to sender\n\n"
+        b"This message was created automatically by mail delivery software.\n\n"
+        b"A message that you sent could not be delivered to one or more of its\n"
+        b"recipients. This is a permanent error. The following address(es) failed:\n\n"
+        b"  anna@example.net\n"
+        b"    retry timeout exceeded\n"
+    )
+
+    detection = exim.detect(MessageView(raw))
+
+    assert detection is not None
+    assert detection.findings[0].reason_hint is not None
+    assert detection.findings[0].reason_hint.value == "expired"
+
+
+def test_qmail_two_recipients_crlf_read_separately() -> None:
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.com\r\n"
+        b"Subject: failure notice\r\n\r\n"
+        b"Hi. This is the qmail-send program at mx.example.com.\r\n"
+        b"I'm afraid I wasn't able to deliver your message to the following addresses.\r\n\r\n"
+        b"<jan@example.net>:\r\n"
+        b"192.0.2.7 does not like recipient.\r\n"
+        b"Remote host said: 550 5.1.1 No such user\r\n"
+        b"Giving up on 192.0.2.7.\r\n\r\n"
+        b"<ewa@example.org>:\r\n"
+        b"Sorry, I couldn't find any host named example.org. (#5.1.2)\r\n\r\n"
+        b"--- Below this line is a copy of the message.\r\n"
+    )
+
+    detection = qmail.detect(MessageView(raw))
+
+    assert detection is not None
+    first, second = detection.findings
+    assert (first.address, first.reply_code, first.smtp_command) == (
+        "jan@example.net",
+        "550",
+        "RCPT",
+    )
+    assert first.remote_mta == "192.0.2.7"
+    assert first.diagnostic == "550 5.1.1 No such user"
+    assert (second.address, second.status) == ("ewa@example.org", "5.1.2")
+    assert second.reason_hint is not None and second.reason_hint.value == "hostunknown"
+
+
+def test_sendmail_pipelined_reply_before_data_is_rcpt() -> None:
+    raw = (
+        b"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\n"
+        b"Subject: Returned mail: see transcript for details\n\n"
+        b"   ----- The following addresses had permanent fatal errors -----\n"
+        b"<jan@example.net>\n"
+        b"    (reason: 550 5.1.1 User unknown)\n\n"
+        b"   ----- Transcript of session follows -----\n"
+        b"... while talking to mx.example.net.:\n"
+        b">>> DATA\n"
+        b"<<< 550 5.1.1 <jan@example.net>... User unknown\n"
+        b"550 5.1.1 <jan@example.net>... User unknown\n"
+        b"<<< 503 5.5.1 No recipients\n"
+    )
+
+    detection = sendmail.detect(MessageView(raw))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert finding.smtp_command == "RCPT"
+    assert finding.remote_mta == "mx.example.net"
+    assert finding.diagnostic == "550 5.1.1 <jan@example.net>... User unknown"
+
+
+def test_join_reply_multiline_drops_repeated_prefix() -> None:
+    lines = ["550-5.7.26 Unauthenticated email is not", "550-5.7.26 accepted.", "550 5.7.26 gsmtp"]
+
+    assert _common.join_reply(lines) == "550 5.7.26 Unauthenticated email is not accepted. gsmtp"
