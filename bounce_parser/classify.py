@@ -43,8 +43,8 @@ _STAGE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "rcpt",
         re.compile(
-            r"in reply to rcpt|after rcpt|\[rcpt_to\]|does not like recipient|need rcpt|rcpt first"
-            r"|valid rcpt command must precede|no valid recipients"
+            r"in reply to rcpt|after rcpt|>>> rcpt to|\[rcpt_to\]|does not like recipient"
+            r"|need rcpt|rcpt first|valid rcpt command must precede|no valid recipients"
         ),
     ),
     (

@@ -396,6 +396,9 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         r"no mailbox here by that name",
         r"address (couldn't|could not) be found(?!, or is unable)",
         r"recipient address rejected: access denied",
+        # Yahoo's mailbox lookup ("554 delivery error: dd This user doesn't have a
+        # yahoo.com account").
+        r"delivery error: dd ",
     ),
     # The same claim in words any filter can use, so it needs an X.1.x
     # status or a refusal at RCPT TO behind it before it suppresses anything.
