@@ -23,6 +23,7 @@ from bounce_parser.providers import (
     kddi,
     mailru,
     sendgrid,
+    sendgrid_events,
     ses,
     ses_json,
     verizon,
@@ -33,10 +34,11 @@ from bounce_parser.types import Detection
 
 Detector = Callable[[MessageView], Detection | None]
 
-#: Tried in this order; the first non-None wins. The SES JSON detector comes
-#: first because its body is JSON that no other detector reads.
+#: Tried in this order; the first non-None wins. The JSON detectors come first
+#: because no other detector reads a JSON body.
 PROVIDER_DETECTORS: tuple[Detector, ...] = (
     ses_json.detect,
+    sendgrid_events.detect,
     ses.detect,
     googlegroups.detect,
     gmail.detect,

@@ -9,8 +9,8 @@ publishing format (`eventType`, which adds `DeliveryDelay`) are read.
 SNS folds long lines in these mails by ending a line with `!` and starting the
 next with a space; the fold is undone when the text does not parse as it is.
 
-Not covered: notifications delivered over HTTP (they never reach the parser as
-mail) and SES's `Send`, `Reject`, `Open` and `Click` events, which name no
+The same JSON posted by SNS over HTTP(S) is read when passed in as the raw
+message. Not covered: SES's `Send`, `Reject`, `Open` and `Click` events, which name no
 failed recipient.
 """
 
@@ -76,6 +76,9 @@ def detect(view: MessageView) -> Detection | None:
 
 
 def _json_body(view: MessageView) -> str | None:
+    # An SNS HTTP(S) delivery passed in as it is: the body with no mail header.
+    if view.raw[:64].lstrip().startswith(b"{") and len(view.raw) <= _MAX_JSON_CHARS:
+        return view.raw.decode("utf-8", "replace")
     # The notification is the whole body or the first text part; a cheap look
     # at the undecoded payload rules out nearly all other mail.
     for part in view.parts[:4]:

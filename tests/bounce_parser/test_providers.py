@@ -269,3 +269,62 @@ def test_ses_json_plain_text_body_ignored() -> None:
     raw = b"From: someone@example.com\nSubject: hi\n\n{not json at all, notificationType}\n"
 
     assert ses_json.detect(MessageView(raw)) is None
+
+
+def test_ses_json_raw_sns_http_body_read() -> None:
+    raw = json.dumps(_bounce("Permanent", "NoEmail", "5.1.1", "550 5.1.1 no such user")).encode()
+
+    report = parse_message(raw)
+
+    assert [(r.reason.value, r.hard_bounce) for r in report.recipients] == [("userunknown", True)]
+
+
+def test_sendgrid_events_bounce_classification_hints_reason() -> None:
+    events = [
+        {"email": "a@example.com", "event": "processed"},
+        {
+            "email": "b@Example.com",
+            "event": "bounce",
+            "type": "bounce",
+            "status": "5.0.0",
+            "reason": "550 mailbox does not exist",
+            "bounce_classification": "Invalid Address",
+        },
+        {
+            "email": "c@example.com",
+            "event": "bounce",
+            "type": "blocked",
+            "status": "5.7.1",
+            "reason": "554 5.7.1 Service unavailable; client host blocked using zen.example",
+            "bounce_classification": "Reputation",
+        },
+        {"email": "d@example.com", "event": "deferred", "response": "421 4.7.0 try later"},
+    ]
+
+    report = parse_message(json.dumps(events).encode())
+
+    assert report.kind is ReportKind.DELIVERY_STATUS
+    assert [(r.address, r.action, r.hard_bounce) for r in report.recipients] == [
+        ("b@example.com", "failed", True),
+        ("c@example.com", "failed", False),
+        ("d@example.com", "delayed", False),
+    ]
+    assert [r.reason.value for r in report.recipients[:2]] == ["userunknown", "badreputation"]
+
+
+def test_sendgrid_events_spamreport_is_feedback() -> None:
+    events = [{"email": "anna@example.pl", "event": "spamreport"}]
+
+    report = parse_message(json.dumps(events).encode())
+
+    assert report.kind is ReportKind.FEEDBACK_REPORT
+    assert [(r.reason.value, r.feedback_type) for r in report.recipients] == [("feedback", "abuse")]
+
+
+def test_sendgrid_events_engagement_only_ignored() -> None:
+    events = [
+        {"email": "anna@example.pl", "event": "open"},
+        {"email": "x@example.pl", "event": "click"},
+    ]
+
+    assert parse_message(json.dumps(events).encode()).recipients == ()
