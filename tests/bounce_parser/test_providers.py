@@ -328,3 +328,63 @@ def test_sendgrid_events_engagement_only_ignored() -> None:
     ]
 
     assert parse_message(json.dumps(events).encode()).recipients == ()
+
+
+GMAIL_NEW_TEMPLATE = b"""From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: sender@example.com
+Subject: Delivery Status Notification (Failure)
+Content-Type: text/plain; charset=UTF-8
+
+** Address not found **
+
+Your message wasn't delivered to Jan.Kowalski@Example.PL because the address couldn't be found,
+or is unable to receive mail.
+
+The response from the remote server was:
+550 5.1.1 <Jan.Kowalski@example.pl>: Recipient address rejected: User unknown in virtual mailbox
+ table
+
+----- Original message -----
+To: Jan.Kowalski@example.pl
+"""
+
+
+def test_gmail_new_template_without_dsn_part_read() -> None:
+    report = parse_message(GMAIL_NEW_TEMPLATE)
+
+    assert report.family == "gmail"
+    assert [(r.address, r.status, r.reason.value) for r in report.recipients] == [
+        ("Jan.Kowalski@example.pl", "5.1.1", "userunknown")
+    ]
+    assert report.recipients[0].diagnostic is not None
+    assert report.recipients[0].diagnostic.endswith("virtual mailbox table")
+
+
+YAHOO_TWO_RECIPIENTS = b"""From: MAILER-DAEMON@yahoo.com
+To: sender@example.com
+Subject: Failure Notice
+Content-Type: text/plain
+
+Sorry, we were unable to deliver your message to the following address.
+
+<anna@example.pl>:
+Remote host said: 552 5.2.2 Mailbox full [RCPT_TO]
+
+<piotr@example.pl>:
+Remote host said:
+550 5.1.1 <piotr@example.pl>: user unknown
+[RCPT_TO]
+
+--- Below this line is a copy of the message.
+To: anna@example.pl, piotr@example.pl
+"""
+
+
+def test_yahoo_two_recipients_each_get_reply() -> None:
+    report = parse_message(YAHOO_TWO_RECIPIENTS)
+
+    assert [(r.address, r.status, r.smtp_command) for r in report.recipients] == [
+        ("anna@example.pl", "5.2.2", "RCPT"),
+        ("piotr@example.pl", "5.1.1", "RCPT"),
+    ]
+    assert [r.hard_bounce for r in report.recipients] == [False, True]
