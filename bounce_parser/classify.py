@@ -18,7 +18,8 @@ Evidence is weighed in this order:
 
 Then the verdict is made safe: a user-unknown after DATA is a content
 filter's doing (`filtered`), a temporary code or a delayed action never
-yields a hard-bounce reason, and a sender-stage rejection never blames the
+yields a hard bounce (a null MX keeps `notaccept`, which the hard-bounce rule
+makes soft under a 4xx code), and a sender-stage rejection never blames the
 recipient address.
 """
 
@@ -36,7 +37,7 @@ _ADDRESS_REASONS = frozenset(
     {Reason.USERUNKNOWN, Reason.HOSTUNKNOWN, Reason.HASMOVED, Reason.NOTACCEPT}
 )
 
-# Wording that names the SMTP command a reply answered, as Postfix ("in reply
+# Wording that names the SMTP command a reply was sent for, as Postfix ("in reply
 # to RCPT TO command"), Exim ("after MAIL FROM:"), qmail ("does not like
 # recipient") and Sendmail ("503 need RCPT" after a pipelined refusal) write it.
 _STAGE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -78,7 +79,7 @@ _GENERIC_FALLBACKS: dict[str, Reason] = {
 
 @dataclass(frozen=True, slots=True)
 class _Facts:
-    """What the classifier reads from a finding, normalised once."""
+    """Finding fields the classifier reads, normalised once."""
 
     text: str
     status: str | None
@@ -123,7 +124,7 @@ def _decide(facts: _Facts) -> tuple[Reason, str, bool]:
             return by_status, f"status={status}", False
     if pattern is not None:
         return pattern.reason, f"pattern={pattern.name}", pattern.needs_confirmation
-    # A reply code speaks only where no status code does (X.0.0 says nothing).
+    # A reply code decides only where no status code does (X.0.0 is no verdict).
     is_status_silent = status is None or status.endswith(".0.0")
     by_reply = _status.reason_for_reply_code(facts.reply_code) if is_status_silent else None
     if by_reply is not None:
@@ -146,8 +147,8 @@ def _make_safe(
 ) -> tuple[Reason, str]:
     if reason not in _ADDRESS_REASONS:
         return reason, evidence
-    # A server that rejects the envelope sender or the connection has said
-    # nothing about the recipient, even when it words it as "user unknown".
+    # A server that rejects the envelope sender or the connection gave no
+    # verdict on the recipient, even when it words it as "user unknown".
     if facts.stage == "mail":
         return Reason.REJECTED, f"{evidence},stage=MAIL"
     if facts.stage == "connect":

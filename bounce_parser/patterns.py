@@ -1,6 +1,6 @@
 """Diagnostic-text patterns: the wording that names a failure class.
 
-Each `TextPattern` holds one compiled regex for one reason, written against
+Each `TextPattern` contains one compiled regex for one reason, written against
 text that `normalise_text` has lower-cased, stripped of line breaks and capped.
 `PATTERNS` is ordered and the first match wins, so the order is the policy:
 
@@ -14,8 +14,9 @@ text that `normalise_text` has lower-cased, stripped of line breaks and capped.
 4. Transport conditions (expiry, network, system), then SMTP syntax.
 
 Patterns describe kinds of wording seen across MTAs and providers, never one
-message. Vendor reference codes (Microsoft's S3150, Yahoo's TSS04 or BL21,
-Cox's AUP#CDRBL) are included where the vendor documents their meaning.
+message. Vendor reference codes that these providers put only on refusals of
+one kind (Microsoft's S3150, Yahoo's TSS04 or BL21, Cox's AUP#CDRBL) are
+matched too.
 
 The table does not cover non-Latin wording beyond a few Japanese phrases, so
 most texts in other scripts fall through to the status code.
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 from bounce_parser.types import Reason
 
-#: Diagnostic texts are short; anything past this is quoted message content.
+#: Diagnostic texts are short, so anything past this is quoted message content.
 MAX_TEXT_LENGTH = 4096
 
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -430,7 +431,7 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         r"not accepting (mail|messages) from",
     ),
     # RFC 5321's stock text for 550: servers send it for unknown users and
-    # for blocks alike, so it decides only when the codes say nothing.
+    # for blocks alike, so it decides only when the codes are silent.
     _pattern(
         "mailbox_unavailable",
         Reason.FILTERED,

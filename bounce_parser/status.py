@@ -1,9 +1,10 @@
 """RFC 3463 enhanced status codes and RFC 5321 reply codes, mapped to reasons.
 
 The tables give the reason a code implies when the diagnostic text adds
-nothing. Several codes are used so loosely by real servers (5.0.0, 5.5.0,
-5.7.1, a bare 550) that they imply no reason at all; `is_generic_status` and
-`is_generic_reply_code` name them, and the classifier lets the text decide.
+nothing. Real servers use several codes so loosely (5.0.0, 5.5.0, 5.7.1, a
+bare 550) that those imply no reason at all. `is_generic_status` names such
+status codes, the reply table leaves such reply codes out, and the classifier
+lets the text decide.
 
 The module also pulls a status or reply code out of diagnostic text for
 detectors that found none in a header field, for example
@@ -116,8 +117,8 @@ def reason_for_status(status: str | None) -> Reason | None:
     normal = normalise_status(status)
     if normal is None:
         return None
-    klass, detail = normal.split(".", 1)
-    if klass == "2":
+    status_class, detail = normal.split(".", 1)
+    if status_class == "2":
         return Reason.DELIVERED
     return _SUBJECT_DETAIL_REASONS.get(detail)
 

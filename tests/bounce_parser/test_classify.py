@@ -337,7 +337,7 @@ CASES: list[tuple[str | None, str | None, str | None, str | None, Reason]] = [
     ),
     # Japanese wording
     (None, None, "メールボックスの容量オーバーです", None, Reason.MAILBOXFULL),
-    # Codes that say nothing, and no evidence at all
+    # Codes too vague to decide, and no evidence at all
     ("5.0.0", "550", "550 Requested action not taken", None, Reason.ONHOLD),
     (None, "550", "550 Sorry, rejected", None, Reason.ONHOLD),
     (
@@ -508,7 +508,8 @@ def test_classify_user_unknown_after_data_is_filtered() -> None:
     assert classify(finding) == (Reason.FILTERED, "pattern=user_unknown,stage=DATA")
 
 
-def test_classify_user_unknown_wording_without_code_or_stage_is_soft() -> None:
+def test_classify_bare_user_unknown_is_soft() -> None:
+    """User-unknown wording with no X.1.x status and no RCPT TO stage is not trusted."""
     finding = _finding(None, "550", "550 : User unknown")
 
     assert classify(finding) == (Reason.FILTERED, "pattern=user_unknown,unconfirmed")
