@@ -28,7 +28,12 @@ def decode_header_value(value: str | email.header.Header | None) -> str | None:
     if value is None:
         return None
     try:
-        parts = email.header.decode_header(str(value))
+        # compat32 returns a Header for a value with raw 8-bit bytes (common:
+        # unencoded UTF-8 subjects); decoding the Header keeps those bytes,
+        # where str() would replace them.
+        parts = email.header.decode_header(
+            value if isinstance(value, email.header.Header) else str(value)
+        )
     except Exception:  # a broken encoded word keeps its raw text
         return " ".join(str(value).split())
     words: list[str] = []

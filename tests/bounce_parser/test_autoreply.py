@@ -1,0 +1,67 @@
+"""RFC 3834 automatic replies: vacation and out-of-office messages."""
+
+from __future__ import annotations
+
+from email.header import Header
+
+import pytest
+
+from bounce_parser import Reason, ReportKind, parse_message
+
+
+def _message(
+    subject: str, *, sender: str = "Jan Kowalski <jan@example.pl>", extra: str = ""
+) -> bytes:
+    return (
+        f"From: {sender}\nTo: invoices@example.org\nSubject: {subject}\n{extra}"
+        "Content-Type: text/plain; charset=utf-8\n\nI am away until Monday.\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("subject", "extra"),
+    [
+        ("Re: Invoice 42", "Auto-Submitted: auto-replied\n"),
+        ("Re: Invoice 42", "X-Autoreply: yes\n"),
+        ("Re: Invoice 42", "Precedence: auto_reply\n"),
+        ("Automatic reply: Invoice 42", ""),
+        ("Out of Office: Invoice 42", ""),
+        ("Odpowiedź automatyczna: Faktura 42", ""),
+        ("Automatyczna odpowiedź: Faktura 42", ""),
+        ("Nieobecność w biurze", ""),
+        (Header("自動応答: 請求書", "utf-8").encode(), ""),
+    ],
+)
+def test_parse_message_auto_reply_is_vacation(subject: str, extra: str) -> None:
+    report = parse_message(_message(subject, extra=extra))
+
+    assert report.kind is ReportKind.AUTO_REPLY
+    assert [r.address for r in report.recipients] == ["jan@example.pl"]
+    assert report.recipients[0].reason is Reason.VACATION
+    assert report.recipients[0].hard_bounce is False
+
+
+def test_parse_message_auto_replied_from_postmaster_is_not_vacation() -> None:
+    raw = _message(
+        "email bounce notification",
+        sender="postmaster@example.de",
+        extra="Auto-Submitted: auto-replied\n",
+    )
+    assert parse_message(raw).kind is ReportKind.NOT_BOUNCE
+
+
+def test_parse_message_auto_replied_failure_subject_is_not_vacation() -> None:
+    raw = _message("Undeliverable: Invoice 42", extra="Auto-Submitted: auto-replied\n")
+    assert parse_message(raw).kind is not ReportKind.AUTO_REPLY
+
+
+def test_parse_message_auto_generated_is_not_vacation() -> None:
+    raw = _message("Your weekly digest", extra="Auto-Submitted: auto-generated\n")
+    assert parse_message(raw).kind is ReportKind.NOT_BOUNCE
+
+
+def test_parse_message_ordinary_reply_is_not_bounce() -> None:
+    report = parse_message(_message("Re: Invoice 42"))
+
+    assert report.kind is ReportKind.NOT_BOUNCE
+    assert report.recipients == ()

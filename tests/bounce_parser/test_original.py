@@ -1,0 +1,57 @@
+"""Finding the returned original message and reading its identifying headers."""
+
+from __future__ import annotations
+
+from bounce_parser.message import MessageView
+from bounce_parser.original import extract_original
+
+_HEADERS = (
+    "Return-Path: <invoices@example.org>\nFrom: Billing <invoices@example.org>\n"
+    "To: customer@example.net\nSubject: =?utf-8?q?Faktura_nr_42_=E2=80=93_przypomnienie?=\n"
+    "Message-ID: <inv42@example.org>\n"
+)
+
+
+def _multipart(part_type: str, body: str) -> bytes:
+    return (
+        "From: MAILER-DAEMON@mx.example.com\nSubject: failure\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+        f"--b\nContent-Type: {part_type}\n\n{body}\n--b--\n"
+    ).encode()
+
+
+def test_extract_original_message_rfc822_part_reads_headers() -> None:
+    original = extract_original(MessageView(_multipart("message/rfc822", _HEADERS + "\nbody\n")))
+
+    assert original is not None
+    assert original.message_id == "<inv42@example.org>"
+    assert original.from_ == "Billing <invoices@example.org>"
+    assert original.to == "customer@example.net"
+    assert original.subject == "Faktura nr 42 \u2013 przypomnienie"
+    assert original.return_path == "<invoices@example.org>"
+
+
+def test_extract_original_rfc822_headers_part_reads_headers() -> None:
+    original = extract_original(MessageView(_multipart("text/rfc822-headers", _HEADERS)))
+
+    assert original is not None
+    assert original.message_id == "<inv42@example.org>"
+
+
+def test_extract_original_pasted_after_marker_reads_headers() -> None:
+    raw = (
+        "From: MAILER-DAEMON@mx.example.com\nSubject: failure notice\n\n"
+        "Sorry, we were unable to deliver your message.\n\n"
+        "--- Below this line is a copy of the message.\n\n" + _HEADERS + "\nbody text\n"
+    ).encode()
+    original = extract_original(MessageView(raw))
+
+    assert original is not None
+    assert original.to == "customer@example.net"
+    assert original.message_id == "<inv42@example.org>"
+
+
+def test_extract_original_without_original_is_none() -> None:
+    raw = b"From: a@example.com\nSubject: hello\n\nJust text, no original here.\n"
+    assert extract_original(MessageView(raw)) is None
