@@ -38,7 +38,8 @@ _EXPLANATIONS: tuple[tuple[str, Reason, str], ...] = (
 
 def detect(view: MessageView) -> Detection | None:
     """Read a Yahoo Mail failure notice."""
-    if "yahoo" not in view.from_.lower() and view.header("X-YMailISG") is None:
+    sender = view.from_.lower()
+    if "yahoo" not in sender and "@aol." not in sender and view.header("X-YMailISG") is None:
         return None
     notice = cut_at(view.text, _ORIGINAL_MARKERS)
     start = min((i for i in (notice.find(s) for s in _STARTS) if i >= 0), default=-1)
