@@ -12,6 +12,7 @@ from blacklist_checks.checker import (
     check_targets,
     distrust_unhealthy,
 )
+from blacklist_checks.domain import DomainCheck, check_domain, run_check_domain
 from blacklist_checks.errors import (
     BlacklistCheckError,
     CatalogueError,
@@ -33,6 +34,21 @@ from blacklist_checks.query import (
     zone_accepts,
 )
 from blacklist_checks.resolver import DnsPythonResolver, NameServer, Resolver, parse_server
+from blacklist_checks.sending_ips import (
+    SendingIp,
+    SendingIps,
+    UncheckableNetwork,
+    collect_sending_ips,
+)
+from blacklist_checks.spf import (
+    MAX_DNS_LOOKUPS,
+    MAX_VOID_LOOKUPS,
+    SpfNetwork,
+    SpfResult,
+    SpfStatus,
+    evaluate_spf,
+)
+from blacklist_checks.spf_record import SpfRecord, SpfSyntaxError, parse_spf_record
 from blacklist_checks.testing import FakeResolver
 from blacklist_checks.types import (
     AnswerScheme,
@@ -50,6 +66,8 @@ from blacklist_checks.types import (
 )
 
 __all__ = [
+    "MAX_DNS_LOOKUPS",
+    "MAX_VOID_LOOKUPS",
     "AnswerScheme",
     "BlacklistCheckError",
     "CatalogueError",
@@ -63,6 +81,7 @@ __all__ = [
     "DnsRefused",
     "DnsServerFailure",
     "DnsTimeout",
+    "DomainCheck",
     "FakeResolver",
     "HealthVerdict",
     "Interpretation",
@@ -74,21 +93,34 @@ __all__ = [
     "NameServer",
     "Resolver",
     "ReturnCode",
+    "SendingIp",
+    "SendingIps",
+    "SpfNetwork",
+    "SpfRecord",
+    "SpfResult",
+    "SpfStatus",
+    "SpfSyntaxError",
+    "UncheckableNetwork",
     "Zone",
     "ZoneHealth",
     "ZoneKind",
     "answer_from_error",
     "build_query_name",
+    "check_domain",
     "check_targets",
+    "collect_sending_ips",
     "distrust_unhealthy",
     "enabled_zones",
+    "evaluate_spf",
     "interpret_answer",
     "judge_zone_health",
     "load_catalogue",
     "parse_server",
+    "parse_spf_record",
     "probe_targets",
     "query_zone",
     "registered_domain",
     "reverse_ip",
+    "run_check_domain",
     "zone_accepts",
 ]
