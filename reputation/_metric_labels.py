@@ -14,13 +14,13 @@ from bounce_parser import Reason
 
 
 class SuppressionSource(StrEnum):
-    """Why an address was suppressed."""
+    """Why an address was suppressed: the values of `reputation.models.SuppressionSource`."""
 
     HARD_BOUNCE = "hard_bounce"
     COMPLAINT = "complaint"
-    UNSUBSCRIBE = "unsubscribe"
+    OPT_OUT = "opt_out"
+    SOFT_BOUNCE = "soft_bounce"
     MANUAL = "manual"
-    IMPORT = "import"
     OTHER = "other"
 
 

@@ -13,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from structlog.testing import capture_logs
 
-from reputation import metrics
+from reputation import metrics, models
 from reputation.metrics import DnsblListing, DomainState, StateSnapshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -264,3 +264,11 @@ def test_render_metrics_multiprocess_sums_workers(
     assert sample_value("mailrep_dnsbl_queries_total", **queries) == 5
     count = sample_value("mailrep_dnsbl_query_duration_seconds_count", zone="bl.example.test")
     assert count == 5
+
+
+def test_suppression_source_vocabulary_matches_model() -> None:
+    """Every source the storage side writes keeps its own label instead of `other`."""
+    model_values = {source.value for source in models.SuppressionSource}
+    label_values = {source.value for source in metrics.SuppressionSource}
+
+    assert model_values <= label_values
