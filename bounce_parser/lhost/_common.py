@@ -162,14 +162,14 @@ def _merge_dsn(findings: list[Finding], view: MessageView) -> None:
     is_one_each = len(findings) == 1 and len(standard.findings) == 1
     for other in standard.findings:
         own = by_address.get(other.address.lower())
-        # One recipient on each side is the same failure even when an alias or a
-        # forward makes the addresses differ (Final-Recipient vs. the text's).
+        # One recipient on each side is the same failure even when an alias, a
+        # forward or a Sendmail "Postmaster notify" makes the text name another
+        # address. Final-Recipient is the address the sender used, so it wins.
         if own is None and is_one_each:
             own = findings[0]
+            own.address = other.address
         if own is None:
             continue
-        if "@" not in own.address:
-            own.address = other.address
         for name in _MERGED_FIELDS:
             if getattr(own, name) is None:
                 setattr(own, name, getattr(other, name))

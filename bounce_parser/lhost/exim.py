@@ -28,6 +28,7 @@ _SUBJECT = re.compile(
 _LIST_START = re.compile(
     r"address\(es\) failed:|following address failed:"
     r"|address(?:es)? to which the message has not yet been delivered (?:is|are):"
+    r"|incorrectly constructed:"
 )
 _ORIGINAL_MARKERS = (
     "------ This is a copy of",
@@ -37,7 +38,11 @@ _ORIGINAL_MARKERS = (
 )
 # MX Logic (McAfee's hosted filter) runs a modified Exim and marks its bounces.
 _MXLOGIC_HEADERS = ("X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash")
-_RECIPIENT_LINE = re.compile(r"^  (?! )(\S+@\S+?|pipe to \|.*|save to .*)(?::\s+(.*))?$")
+# "  user@example.jp", "  user@example.jp <orig@example.jp>: error", "  user" (a local
+# address that X-Failed-Recipients qualifies), "  pipe to |/path", "  save to /path".
+_RECIPIENT_LINE = re.compile(
+    r"^  (?! )(\S+@\S+?|pipe to \|.*|save to .*|[\w.+=-]{1,64})(?: <[^<>\s]{1,320}>)?(?::\s+(.*))?$"
+)
 _GENERATED = re.compile(r"\(?(?:ultimately )?generated (?:from|by) (\S+@[^\s)]+)\)?")
 _SMTP_ERROR = re.compile(
     r"(?:SMTP error from remote (?:mail server|mailer)|LMTP error) after"
@@ -55,6 +60,9 @@ _HINTS: tuple[tuple[str, Reason], ...] = (
     ("all host address lookups failed permanently", Reason.HOSTUNKNOWN),
     ("all relevant MX records point to non-existent hosts", Reason.HOSTUNKNOWN),
     ("an MX or SRV record indicated no SMTP service", Reason.NOTACCEPT),
+    ("malformed address:", Reason.SYNTAXERROR),
+    ("angle-brackets nested too deep", Reason.SYNTAXERROR),
+    ("domain missing in source-routed address", Reason.SYNTAXERROR),
 )
 
 
@@ -71,9 +79,14 @@ def detect(view: MessageView) -> Detection | None:
 
     is_delay = "has not yet been delivered" in start.group(0)
     blocks, transcripts = _split_blocks(text[start.end() :])
+    failed = [
+        address
+        for value in (view.header("X-Failed-Recipients") or "").split(",")
+        if (address := _common.address_of(value)) is not None
+    ]
     findings: list[Finding] = []
     for head, body in blocks:
-        finding = _read_block(head, body, transcripts)
+        finding = _read_block(head, body, transcripts, failed)
         if finding is None:
             continue
         if is_delay:
@@ -115,7 +128,9 @@ def _split_blocks(text: str) -> tuple[list[tuple[str, list[str]]], dict[str, lis
     return blocks, transcripts
 
 
-def _read_block(head: str, body: list[str], transcripts: dict[str, list[str]]) -> Finding | None:
+def _read_block(
+    head: str, body: list[str], transcripts: dict[str, list[str]], failed: list[str]
+) -> Finding | None:
     head_match = _RECIPIENT_LINE.match(head)
     if head_match is None:
         return None
@@ -127,6 +142,8 @@ def _read_block(head: str, body: list[str], transcripts: dict[str, list[str]]) -
     if address is None or target.startswith(("pipe to ", "save to ")):
         address = _common.address_of(generated.group(1)) if generated else None
     if address is None:
+        address = _qualify(target, failed)
+    if address is None:
         return None
     text = _GENERATED.sub("", text)
 
@@ -135,6 +152,12 @@ def _read_block(head: str, body: list[str], transcripts: dict[str, list[str]]) -
     if transcript and not text.strip():
         text = _common.join_reply(transcript)
     return _finding(address, text, is_pipe)
+
+
+def _qualify(local: str, failed: list[str]) -> str | None:
+    """Return the X-Failed-Recipients address whose local part is `local`."""
+    matches = [address for address in failed if address.rpartition("@")[0] == local]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _finding(address: str, text: str, is_pipe: bool) -> Finding:

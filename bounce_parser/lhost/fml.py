@@ -1,6 +1,6 @@
 """fml mailing-list manager notices (X-MLServer: fml) that reject a posting.
 
-fml answers a post from a non-member or a detected loop with a notice to the
+fml replies to a post from a non-member or a detected loop with a notice to the
 sender. The failed "recipient" is the list address: the sender is at fault,
 never the list, so these findings are never hard bounces.
 """

@@ -62,7 +62,7 @@ _HINTS: tuple[tuple[str, Reason], ...] = (
 
 @dataclass(slots=True)
 class _Attempt:
-    """What the transcript says about one recipient."""
+    """The transcript lines about one recipient."""
 
     summary: str
     reply: list[str]
@@ -88,8 +88,9 @@ def detect(view: MessageView) -> Detection | None:
     transcript = " ".join(text[transcript_at:].split()[5:])[:1000] if transcript_at >= 0 else ""
     findings: list[Finding] = []
     for address in dict.fromkeys([*listed, *attempts]):
-        if address in programs and mailer_error is not None:
-            finding = _program_finding(address, mailer_error.group(0))
+        if address in programs:
+            summary = mailer_error.group(0) if mailer_error else transcript
+            finding = _program_finding(address, summary or reasons.get(address, ""))
         else:
             reason = reasons.get(address) or transcript
             finding = _finding(address, attempts.get(address), reason)
@@ -166,8 +167,8 @@ def _read_transcript(text: str) -> dict[str, _Attempt]:
         if received is not None:
             if last is not None and last.command == "DATA" and not reply:
                 # With PIPELINING, Sendmail prints ">>> DATA" before the RCPT replies
-                # arrive: a reply after a recipient's summary means the summary's
-                # reply answered RCPT and this one answers DATA.
+                # arrive. A reply after a recipient's summary line is then the reply
+                # to DATA, and the one before the summary was the reply to RCPT.
                 last.command = "RCPT"
             last = None
             reply.append(received.group(1))
@@ -213,8 +214,9 @@ def _finding(address: str, attempt: _Attempt | None, reason: str | None) -> Find
     return finding
 
 
-def _program_finding(address: str, mailer_error: str) -> Finding:
-    # "unknown mailer error N": the local delivery program exited with status N.
-    finding = _common.finding_from_reply(address, mailer_error)
+def _program_finding(address: str, summary: str) -> Finding:
+    # Delivery to a program ("|/path") failed: the program exited non-zero or
+    # could not run ("unknown mailer error 127", "Permission denied").
+    finding = _common.finding_from_reply(address, summary)
     finding.reason_hint, finding.hint_evidence = Reason.MAILERERROR, "sendmail:mailer error"
     return finding
