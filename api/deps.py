@@ -47,6 +47,11 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_session_factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """Yield one session per request: committed when the route returns, else rolled back."""
     factory: sessionmaker[Session] = request.app.state.session_factory
@@ -65,6 +70,8 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SessionDep = Annotated[Session, Depends(get_session)]
+#: For work that outlives the route call, such as a streamed export, which opens its own session.
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 
 
 @dataclass(frozen=True, slots=True)

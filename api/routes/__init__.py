@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import messages, tenant
+from api.routes import contacts, messages, send_check, suppressions, tenant
 
-ROUTERS: tuple[APIRouter, ...] = (messages.router, tenant.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    messages.router,
+    suppressions.router,
+    contacts.router,
+    send_check.router,
+    tenant.router,
+)

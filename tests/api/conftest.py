@@ -4,39 +4,22 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from reputation.db import session_scope, upgrade_database
+from reputation.db import session_scope
 from reputation.errors import NotFoundError
 from reputation.settings import Settings
 from reputation.tenants import create_api_key, create_tenant, get_tenant
-
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-class FixedClock:
-    """A clock that returns `at`, which a test may move forward."""
-
-    def __init__(self, at: datetime = NOW) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
+from tests.conftest import FixedClock
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
-def api_settings(db_url: str, tmp_path) -> Settings:
-    upgrade_database(db_url)
+def api_settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, database_url=db_url, log_format="json")
 
 

@@ -1,0 +1,146 @@
+"""`POST /v1/send-check`: which planned recipients may be sent to, in one call of up to 100 000.
+
+The body is decoded by orjson into plain lists. Only the small envelope goes through
+pydantic; the recipient list is checked for size and item type in one pass, and the
+response is serialised by orjson from plain dicts, because validating or serialising
+100 000 items one model at a time costs more than the database lookup itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.body import read_limited_body, require_media_type
+from api.deps import ClockDep, SessionDep, WriteKey
+from api.errors import InvalidRequest
+from reputation.send_check import SendCheckResult, check_recipients
+
+router = APIRouter(tags=["send-check"])
+
+MAX_RECIPIENTS = 100_000
+#: 100 000 addresses of the 320-character maximum, quoted and comma-separated, plus slack.
+MAX_BODY_BYTES = 40 * 1024 * 1024
+
+
+class SendCheckEnvelope(BaseModel):
+    """The request without its recipient list, which is checked separately."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_domain: str = Field(min_length=1, max_length=255, examples=["example.com"])
+    stream: str | None = Field(default=None, description="Defaults to the tenant's default.")
+
+
+class SendCheckRequest(SendCheckEnvelope):
+    """The request body as documented; only `recipients` bypasses model validation."""
+
+    recipients: list[str] = Field(max_length=MAX_RECIPIENTS)
+
+
+class SuppressedOut(BaseModel):
+    address: str
+    reason: str
+    since: datetime
+    stream: str
+    source: str
+
+
+class InvalidOut(BaseModel):
+    address: str
+    error: str
+
+
+class SendCheckOut(BaseModel):
+    stream: str
+    allowed: list[str]
+    suppressed: list[SuppressedOut]
+    invalid: list[InvalidOut]
+
+
+async def _send_check_body(request: Request) -> tuple[SendCheckEnvelope, list[str]]:
+    require_media_type(request, frozenset({"application/json"}))
+    raw = await read_limited_body(request, MAX_BODY_BYTES)
+    try:
+        data: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(f"The body is not valid JSON: {exc}.") from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest("The body must be a JSON object.")
+
+    recipients = data.pop("recipients", None)
+    try:
+        envelope = SendCheckEnvelope.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InvalidRequest(f"`{where}`: {first['msg']}.") from exc
+    return envelope, _check_recipients_list(recipients)
+
+
+def _check_recipients_list(recipients: Any) -> list[str]:
+    if not isinstance(recipients, list):
+        raise InvalidRequest("`recipients` must be a list of email addresses.")
+    if len(recipients) > MAX_RECIPIENTS:
+        raise InvalidRequest(
+            f"`recipients` has {len(recipients)} items; split it into calls of at most "
+            f"{MAX_RECIPIENTS}."
+        )
+    if not all(type(item) is str for item in recipients):
+        index = next(i for i, item in enumerate(recipients) if type(item) is not str)
+        raise InvalidRequest(f"`recipients[{index}]` is not a string.")
+    return recipients
+
+
+@router.post(
+    "/send-check",
+    response_model=SendCheckOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SendCheckRequest.model_json_schema()}},
+        }
+    },
+)
+def post_send_check(
+    principal: WriteKey,
+    body: Annotated[tuple[SendCheckEnvelope, list[str]], Depends(_send_check_body)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    """Sort planned recipients into allowed, suppressed and invalid; records the volume.
+
+    Each address appears once, as given, in input order; duplicates are dropped.
+    """
+    envelope, recipients = body
+    result = check_recipients(
+        session,
+        tenant=principal.tenant,
+        addresses=recipients,
+        clock=clock,
+        stream=envelope.stream,
+        from_domain=envelope.from_domain,
+    )
+    return Response(orjson.dumps(_result_json(result)), media_type="application/json")
+
+
+def _result_json(result: SendCheckResult) -> dict[str, Any]:
+    return {
+        "stream": result.stream,
+        "allowed": result.allowed,
+        "suppressed": [
+            {
+                "address": s.address,
+                "reason": s.reason,
+                "since": s.since,
+                "stream": s.stream,
+                "source": s.source,
+            }
+            for s in result.suppressed
+        ],
+        "invalid": [{"address": i.address, "error": i.problem} for i in result.invalid],
+    }
