@@ -15,7 +15,7 @@ import re
 
 from bounce_parser.message import MessageView
 from bounce_parser.providers._common import MAX_NOTICE_CHARS, make_finding
-from bounce_parser.types import Detection, Finding, ReportKind
+from bounce_parser.types import Detection, Finding, Reason, ReportKind
 
 FAMILY = "zoho"
 
@@ -27,6 +27,12 @@ _STATUS_LINE = re.compile(
 )
 _ERROR_CODE = re.compile(r"ERROR_CODE\s*:\s*")
 _REPLY_CODE = re.compile(r"ERROR_CODE\s*:\s*([245]\d\d)\b")
+
+#: Zoho's own words in a delay notice: it kept retrying a host it could not
+#: reach, the case the reference parser Sisimai also counts as `expired`.
+_EXPLANATIONS: tuple[tuple[str, Reason, str], ...] = (
+    ("Host not reachable", Reason.EXPIRED, "host_not_reachable"),
+)
 
 
 def detect(view: MessageView) -> Detection | None:
@@ -59,9 +65,14 @@ def _read_line(line: str) -> Finding | None:
     if status_line:
         reply_code = status_line.group(3)
         action = "delayed" if (reply_code or "").startswith("4") else "failed"
-        return make_finding(
+        finding = make_finding(
             status_line.group(2), status_line.group(4), reply_code=reply_code, action=action
         )
+        if finding is not None:
+            for text, reason, name in _EXPLANATIONS:
+                if text in (finding.diagnostic or ""):
+                    finding.reason_hint, finding.hint_evidence = reason, f"provider=zoho:{name}"
+        return finding
     recipient = _RECIPIENT_LINE.match(line)
     if recipient is None or "ERROR_CODE" not in recipient.group(2):
         return None

@@ -388,3 +388,26 @@ def test_yahoo_two_recipients_each_get_reply() -> None:
         ("piotr@example.pl", "5.1.1", "RCPT"),
     ]
     assert [r.hard_bounce for r in report.recipients] == [False, True]
+
+
+ZOHO_DELAY = b"""From: mailer-daemon@mail.zoho.com
+Subject: Undelivered Mail Returned to Sender
+X-ZohoMail: Si CHF_MF_NL SS_10
+Content-Type: text/plain; charset=UTF-8
+
+This message was created automatically by mail delivery software.
+A message that you sent could not be delivered to one or more of its recipients.
+
+[Status: Error, Address: <anna@example.pl>, ResponseCode 421, , Host not reachable.]
+
+Received:from mail.zoho.com by mx.zohomail.com
+"""
+
+
+def test_zoho_delay_status_line_is_delayed_and_soft() -> None:
+    report = parse_message(ZOHO_DELAY)
+
+    assert [(r.address, r.action, r.reply_code) for r in report.recipients] == [
+        ("anna@example.pl", "delayed", "421")
+    ]
+    assert [(r.reason.value, r.hard_bounce) for r in report.recipients] == [("expired", False)]
