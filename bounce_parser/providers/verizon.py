@@ -27,6 +27,7 @@ _SMS_REPLY = re.compile(r"^(\d{3})\s+-\s+(.+)$", re.MULTILINE)
 #: The gateways' own messages and the reason each states.
 _EXPLANATIONS: tuple[tuple[str, Reason, str], ...] = (
     ("No valid recipients for this MM", Reason.USERUNKNOWN, "no_valid_recipients"),
+    ("Requested action not taken: no such user here", Reason.USERUNKNOWN, "no_such_user"),
 )
 
 

@@ -411,3 +411,26 @@ def test_zoho_delay_status_line_is_delayed_and_soft() -> None:
         ("anna@example.pl", "delayed", "421")
     ]
     assert [(r.reason.value, r.hard_bounce) for r in report.recipients] == [("expired", False)]
+
+
+VERIZON_SMS = b"""From: post_master@vtext.com
+To: sender@example.com
+Subject: Undeliverable Message
+Content-Type: text/plain
+
+Error: Invalid recipient
+
+Original Session:
+    MAIL FROM: <sender@example.com>
+    RCPT TO: 2125550100@vtext.com
+550 - Requested action not taken: no such user here
+"""
+
+
+def test_verizon_sms_gateway_unknown_number_is_hard() -> None:
+    report = parse_message(VERIZON_SMS)
+
+    assert [(r.address, r.reply_code, r.reason.value) for r in report.recipients] == [
+        ("2125550100@vtext.com", "550", "userunknown")
+    ]
+    assert report.recipients[0].hard_bounce is True
