@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bounce_parser import ReportKind
+from bounce_parser import SENDER_FAULT_REASONS, ReportKind
 from reputation.errors import MessageTooLargeError, UnknownStreamError
 from reputation.ingestion import ingest_message, stream_from_headers
 from reputation.models import (
@@ -230,24 +231,38 @@ def test_ingest_delayed_dsn_does_not_count(
     assert session.scalar(select(func.count(SoftBounceDay.id))) == 0
 
 
+def _sender_fault_samples() -> list[Path]:
+    """Corpus files whose every expected recipient failed for a sender-caused reason."""
+    expected = json.loads((CORPUS / "expected.json").read_text())
+    faults = {reason.value for reason in SENDER_FAULT_REASONS}
+    return [
+        CORPUS / "eml" / name
+        for name, recipients in sorted(expected.items())
+        if recipients
+        and all(r["reason"] in faults for r in recipients)
+        and (CORPUS / "eml" / name).is_file()
+    ]
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="bounce corpus not present")
 def test_ingest_corpus_sender_faults_never_suppress(
     session: Session, tenant: Tenant, clock: FixedClock, settings: Settings
 ) -> None:
-    """Every corpus message goes in; no suppression ever comes from a sender-caused failure."""
-    for path in sorted((CORPUS / "eml").glob("*.eml")):
-        ingest_message(
-            session, tenant=tenant, raw=path.read_bytes(), clock=clock, settings=settings
-        )
+    """Real spam blocks, reputation and policy rejections: no suppression may come of them."""
+    samples = _sender_fault_samples()
+    assert samples, "the corpus holds sender-caused failures"
+    for path in samples:
+        raw = path.read_bytes()
+        ingest_message(session, tenant=tenant, raw=raw, clock=clock, settings=settings)
     session.flush()
 
-    hard = session.scalars(
-        select(RecipientEvent).where(RecipientEvent.action == Action.SUPPRESS_ALL)
-    ).all()
-    assert hard, "the corpus holds hard bounces"
-    rows = session.scalars(select(Suppression)).all()
-    events = session.scalars(select(RecipientEvent).where(RecipientEvent.sender_fault)).all()
-    fault_only = {e.address for e in events} - {
-        e.address for e in session.scalars(select(RecipientEvent)) if not e.sender_fault
-    }
-    assert not fault_only & {row.address for row in rows}
+    faults = session.scalars(select(RecipientEvent).where(RecipientEvent.sender_fault)).all()
+    assert faults
+    for suppression in session.scalars(select(Suppression)):
+        supporting = session.scalars(
+            select(RecipientEvent).where(
+                RecipientEvent.message_id == suppression.message_id,
+                RecipientEvent.address == suppression.address,
+            )
+        ).all()
+        assert not all(event.sender_fault for event in supporting), suppression.address
