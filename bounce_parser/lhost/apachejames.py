@@ -24,6 +24,8 @@ _DASHED_REPLY = re.compile(r"^([245]\d\d) - ")
 
 def detect(view: MessageView) -> Detection | None:
     """Read an Apache James bounce; None when the message is not one."""
+    if _ERROR_START not in view.text:
+        return None
     is_james = view.subject == "[BOUNCE]" or ".JavaMail." in (view.header("Message-ID") or "")
     if not is_james:
         received = view.msg.get_all("Received") or []
