@@ -434,3 +434,74 @@ def test_verizon_sms_gateway_unknown_number_is_hard() -> None:
         ("2125550100@vtext.com", "550", "userunknown")
     ]
     assert report.recipients[0].hard_bounce is True
+
+
+def _gmail_old_template(details: str, *, delayed: bool = False) -> bytes:
+    heading = (
+        "Delivery to the following recipient has been delayed:"
+        if delayed
+        else "Delivery to the following recipient failed permanently:"
+    )
+    kind = "temporary" if delayed else "permanent"
+    return (
+        "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "Content-Type: text/plain; charset=UTF-8\n\n"
+        f"{heading}\n\n     anna@example.pl\n\n"
+        f"Technical details of {kind} failure:\n{details}\n\n"
+        "----- Original message -----\n\nTo: anna@example.pl\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("details", "reason", "hard_bounce"),
+    [
+        ("DNS Error: Domain name not found", "hostunknown", True),
+        ("DNS Error: Could not contact DNS servers", "expired", False),
+        (
+            "Google tried to deliver your message, but it was rejected by the server for the "
+            "recipient domain example.pl by mx.example.pl. [192.0.2.1].\n\nThe error that the "
+            "other server returned was:\n452 4.2.2 <anna@example.pl>: mailbox full",
+            "mailboxfull",
+            False,
+        ),
+    ],
+)
+def test_gmail_old_template_explanations(details: str, reason: str, hard_bounce: bool) -> None:
+    report = parse_message(_gmail_old_template(details))
+
+    assert [(r.address, r.reason.value, r.hard_bounce) for r in report.recipients] == [
+        ("anna@example.pl", reason, hard_bounce)
+    ]
+
+
+def test_gmail_old_template_remote_host_read() -> None:
+    details = (
+        "Google tried to deliver your message, but it was rejected by the server for the "
+        "recipient domain example.pl by mx.example.pl. [192.0.2.1].\n\nThe error that the "
+        "other server returned was:\n550 5.1.1 <anna@example.pl>: user unknown"
+    )
+
+    report = parse_message(_gmail_old_template(details))
+
+    assert report.recipients[0].remote_mta == "mx.example.pl"
+    assert report.recipients[0].diagnostic == "550 5.1.1 <anna@example.pl>: user unknown"
+
+
+KDDI_NO_DOMAIN = b"""From: no-reply@app.auone-net.jp
+Reply-To: no-reply@app.auone-net.jp
+Subject: Mail
+Content-Type: text/plain; charset="ISO-2022-JP"
+
+Your mail attempted to be delivered on: Thu, 29 Apr 2021 00:00:00 +0900
+     Could not be delivered to: <user@nonexistent.example>
+     As the remote domain doesnt exist.
+"""
+
+
+def test_kddi_missing_domain_is_hostunknown() -> None:
+    report = parse_message(KDDI_NO_DOMAIN)
+
+    assert [(r.address, r.reason.value, r.hard_bounce) for r in report.recipients] == [
+        ("user@nonexistent.example", "hostunknown", True)
+    ]
