@@ -11,8 +11,8 @@ RFC 3464 detector reads, so this module only takes it when that part is missing.
 
 Gmail's explanation decides the reason only when the remote reply carries no
 specific status code of its own. The "(state N)" markers of the old template
-are Gmail's internal session states; no documented mapping to SMTP commands
-exists, so they are left in the diagnostic and not turned into a command.
+are Gmail's internal session states. No documented mapping to SMTP commands
+exists, so they stay in the diagnostic and are not turned into a command.
 """
 
 from __future__ import annotations

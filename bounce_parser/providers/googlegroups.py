@@ -5,7 +5,7 @@ not exist or does not let the sender post. The group address is in
 X-Failed-Recipients and the text always ends with the "Google Groups"
 signature and a link to groups.google.com. The notice cannot tell a missing
 group from a closed one, so the reason is `rejected`: the sender was refused,
-and nothing says the group address is bad.
+and nothing in the notice shows that the group address is bad.
 """
 
 from __future__ import annotations
