@@ -3,7 +3,8 @@
 Evidence is weighed in this order:
 
 1. The action: a success DSN (delivered, relayed, expanded) is `delivered`.
-2. A detector's `reason_hint`, mapped from the source's own vocabulary.
+2. A detector's `reason_hint`, mapped from the source's own vocabulary
+   (made soft only when the action is `delayed`).
 3. A diagnostic-text pattern (`patterns.PATTERNS`). Wording beats the codes
    because servers put address-looking codes on unrelated failures: a 5.7.1
    naming a blocklist is `blocked`, a 550 5.1.1 saying "mailbox full" is
@@ -93,8 +94,6 @@ def classify(finding: Finding) -> tuple[Reason, str]:
     action = (finding.action or "").strip().lower()
     if action in _SUCCESS_ACTIONS:
         return Reason.DELIVERED, f"action={action}"
-    if finding.reason_hint is not None:
-        return finding.reason_hint, f"hint={finding.hint_evidence or finding.reason_hint}"
 
     text = _patterns.normalise_text(finding.diagnostic)
     facts = _Facts(
@@ -104,6 +103,10 @@ def classify(finding: Finding) -> tuple[Reason, str]:
         stage=_stage(finding.smtp_command, text),
         action=action,
     )
+    if finding.reason_hint is not None:
+        hint = f"hint={finding.hint_evidence or finding.reason_hint}"
+        return _make_delay_safe(finding.reason_hint, hint, facts)
+
     reason, evidence, needs_confirmation = _decide(facts)
     return _make_safe(reason, evidence, needs_confirmation, facts)
 
@@ -160,16 +163,22 @@ def _make_safe(
             return Reason.FILTERED, f"{evidence},stage=DATA"
         if needs_confirmation and not _confirms_address(facts.status, facts.stage):
             return Reason.FILTERED, f"{evidence},unconfirmed"
-    # A null MX under a temporary code is already soft by the hard-bounce rule.
-    is_temporary = _is_temporary(facts.status, facts.reply_code)
-    if reason is Reason.NOTACCEPT and is_temporary:
-        return reason, evidence
-    if facts.action == "delayed":
-        return Reason.EXPIRED, f"{evidence},action=delayed"
-    if is_temporary:
+    reason, evidence = _make_delay_safe(reason, evidence, facts)
+    is_still_hard = reason in _ADDRESS_REASONS and reason is not Reason.NOTACCEPT
+    if is_still_hard and _is_temporary(facts.status, facts.reply_code):
         soft = Reason.NETWORKERROR if reason is Reason.HOSTUNKNOWN else Reason.ONHOLD
         return soft, f"{evidence},temporary"
     return reason, evidence
+
+
+def _make_delay_safe(reason: Reason, evidence: str, facts: _Facts) -> tuple[Reason, str]:
+    # Delivery is still being retried, so no verdict on the address is final.
+    # A null MX under a temporary code is already soft by the hard-bounce rule.
+    if facts.action != "delayed" or reason not in _ADDRESS_REASONS:
+        return reason, evidence
+    if reason is Reason.NOTACCEPT and _is_temporary(facts.status, facts.reply_code):
+        return reason, evidence
+    return Reason.EXPIRED, f"{evidence},action=delayed"
 
 
 def _is_address_status(status: str | None) -> bool:

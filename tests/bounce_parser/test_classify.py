@@ -335,6 +335,42 @@ CASES: list[tuple[str | None, str | None, str | None, str | None, Reason]] = [
         "DATA",
         Reason.SYSTEMERROR,
     ),
+    # Comcast, Microsoft's Exchange Online, Gmail's relay advice
+    (
+        "5.0.0",
+        "554",
+        "554 mx.example.net 192.0.2.7 found on one or more DNSBLs, see "
+        "http://postmaster.example.net/#BL000000",
+        "CONN",
+        Reason.BLOCKED,
+    ),
+    (
+        "5.1.10",
+        "550",
+        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+        "RCPT",
+        Reason.USERUNKNOWN,
+    ),
+    (
+        "5.7.1",
+        "550",
+        "550-5.7.1 The IP you're using to send mail is not authorized to send email directly "
+        "to our servers.",
+        "RCPT",
+        Reason.BLOCKED,
+    ),
+    # Postfix transport failures
+    (None, None, "mail for example.com loops back to myself", None, Reason.NETWORKERROR),
+    (
+        None,
+        None,
+        "connect to mx.example.com[192.0.2.7]:25: Connection refused",
+        None,
+        Reason.NETWORKERROR,
+    ),
+    # Polish providers
+    ("5.1.1", "550", "550 5.1.1 Konto nie istnieje", "RCPT", Reason.USERUNKNOWN),
+    (None, "552", "552 Skrzynka odbiorcza adresata jest pełna", "RCPT", Reason.MAILBOXFULL),
     # Japanese wording
     (None, None, "メールボックスの容量オーバーです", None, Reason.MAILBOXFULL),
     # Codes too vague to decide, and no evidence at all
@@ -426,6 +462,14 @@ def test_classify_hint_wins_over_codes_and_text() -> None:
     finding.hint_evidence = "ses:Transient/MailboxFull"
 
     assert classify(finding) == (Reason.MAILBOXFULL, "hint=ses:Transient/MailboxFull")
+
+
+def test_classify_delayed_hint_is_not_hard() -> None:
+    finding = _finding("4.1.1", None, "Recipient unknown", action="delayed")
+    finding.reason_hint = Reason.USERUNKNOWN
+    finding.hint_evidence = "example:unknown"
+
+    assert classify(finding) == (Reason.EXPIRED, "hint=example:unknown,action=delayed")
 
 
 def test_classify_hint_without_evidence_names_reason() -> None:

@@ -99,6 +99,15 @@ def test_match_text_sample_matches_its_pattern(name: str, text: str) -> None:
         ),
         ("cat.example.net: host name lookup failure", "dns_temporary_failure"),
         ("メールボックスの容量オーバーです", "mailbox_full"),
+        ("このメールアドレスは存在しません", "user_unknown"),
+        ("550 Benutzer unbekannt", "user_unknown"),
+        ("552 Postfach voll", "mailbox_full"),
+        ("550 Destinataire inconnu", "user_unknown"),
+        ("452 La boite aux lettres est pleine", "mailbox_full"),
+        ("550 Użytkownik nieznany", "user_unknown"),
+        ("550 Пользователь не найден", "user_unknown"),
+        ("554 Blocked by SpamAssassin", "spam_detected"),
+        ("550 Access denied (RTR:BB)", "blocklisted"),
     ],
 )
 def test_match_text_priority_picks_pattern(text: str, name: str) -> None:
