@@ -2,8 +2,8 @@
 
 Gmail's mailer-daemon sends it, in the poster's language, when the group does
 not exist or does not let the sender post. The group address is in
-X-Failed-Recipients and the text always ends with the "Google Groups"
-signature and a link to groups.google.com. The notice cannot tell a missing
+X-Failed-Recipients, and the text ends with the "Google Groups" signature and
+a link to groups.google.com, both required here. The notice cannot tell a missing
 group from a closed one, so the reason is `rejected`: the sender was refused,
 and nothing in the notice shows that the group address is bad.
 """
