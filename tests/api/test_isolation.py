@@ -1,0 +1,223 @@
+"""Tenant isolation: tenant B's admin key can neither read nor change tenant A's data.
+
+`CASES` holds one check per API operation, and `test_isolation_cases_cover_every_route`
+compares it with the operations in the OpenAPI schema, so an endpoint added without
+an isolation check fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from tests.api.conftest import KeyFactory
+from tests.api.samples import make_dsn
+
+#: Operations that need no API key and hold no tenant data.
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+RFC822 = {"Content-Type": "message/rfc822"}
+BOUNCED = "ola@example.org"
+CONTACT = "jan@example.org"
+
+
+@dataclass(frozen=True, slots=True)
+class Tenants:
+    client: httpx.AsyncClient
+    a: dict[str, str]
+    b: dict[str, str]
+    a_message_id: int
+
+    async def a_get(self, url: str, **params: str) -> httpx.Response:
+        return await self.client.get(url, params=params, headers=self.a)
+
+
+Check = Callable[[Tenants], Awaitable[None]]
+
+
+async def _seed_tenant_a(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
+    posted = await client.post("/v1/messages", content=make_dsn(BOUNCED), headers=headers | RFC822)
+    await client.put(f"/v1/contacts/{CONTACT}", json={"name": "Jan"}, headers=headers)
+    await client.put(f"/v1/suppressions/{CONTACT}", json={"note": "by A"}, headers=headers)
+    message_id: int = posted.json()["message_id"]
+    return message_id
+
+
+@pytest.fixture
+async def tenants(client: httpx.AsyncClient, make_key: KeyFactory) -> Tenants:
+    a = make_key(tenant="alpha", scope="admin")
+    b = make_key(tenant="beta", scope="admin")
+    return Tenants(client, a, b, await _seed_tenant_a(client, a))
+
+
+async def _a_suppressions(t: Tenants) -> list[tuple[str, str, str | None]]:
+    page = (await t.a_get("/v1/suppressions")).json()
+    return sorted((s["address"], s["stream"], s["note"]) for s in page["items"])
+
+
+A_SUPPRESSIONS = [(CONTACT, "*", "by A"), (BOUNCED, "*", None)]
+
+
+async def _post_message(t: Tenants) -> None:
+    response = await t.client.post("/v1/messages", content=make_dsn(BOUNCED), headers=t.b | RFC822)
+
+    assert response.status_code == 201
+    assert response.json()["duplicate"] is False
+    assert response.json()["message_id"] != t.a_message_id
+
+
+async def _list_suppressions(t: Tenants) -> None:
+    response = await t.client.get("/v1/suppressions", headers=t.b)
+
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+async def _export_suppressions(t: Tenants) -> None:
+    response = await t.client.get("/v1/suppressions.csv", headers=t.b)
+
+    assert response.text.strip().splitlines() == ["address,stream,source,reason,since"]
+
+
+async def _get_suppression(t: Tenants) -> None:
+    response = await t.client.get(f"/v1/suppressions/{CONTACT}", headers=t.b)
+
+    assert response.status_code == 404
+
+
+async def _put_suppression(t: Tenants) -> None:
+    response = await t.client.put(f"/v1/suppressions/{CONTACT}", json={"note": "by B"}, headers=t.b)
+    fresh = await t.client.put("/v1/suppressions/new@example.org", headers=t.b)
+
+    assert response.json()["note"] == "by B"
+    assert fresh.status_code == 200
+    assert await _a_suppressions(t) == A_SUPPRESSIONS
+
+
+async def _delete_suppression(t: Tenants) -> None:
+    response = await t.client.delete(f"/v1/suppressions/{CONTACT}", headers=t.b)
+
+    assert response.status_code == 404
+    assert await _a_suppressions(t) == A_SUPPRESSIONS
+
+
+async def _import_contacts(t: Tenants) -> None:
+    response = await t.client.post(
+        "/v1/contacts/import",
+        content=f"{CONTACT},x-1,Mallory\n".encode(),
+        headers=t.b | {"Content-Type": "text/csv"},
+    )
+    contact = (await t.a_get(f"/v1/contacts/{CONTACT}")).json()["contact"]
+
+    assert response.json()["created"] == 1
+    assert contact["name"] == "Jan"
+    assert contact["external_id"] is None
+
+
+async def _put_contact(t: Tenants) -> None:
+    response = await t.client.put(f"/v1/contacts/{CONTACT}", json={"name": "Mallory"}, headers=t.b)
+    contact = (await t.a_get(f"/v1/contacts/{CONTACT}")).json()["contact"]
+
+    assert response.status_code == 201
+    assert contact["name"] == "Jan"
+
+
+async def _list_contacts(t: Tenants) -> None:
+    for status in (None, "active", "suppressed"):
+        params = {"status": status} if status else {}
+        response = await t.client.get("/v1/contacts", params=params, headers=t.b)
+        assert response.json()["items"] == [], status
+
+
+async def _export_contacts(t: Tenants) -> None:
+    for status in ("active", "suppressed"):
+        response = await t.client.get("/v1/contacts.csv", params={"status": status}, headers=t.b)
+        assert response.text.strip().splitlines() == ["address,external_id,name"], status
+
+
+async def _get_contact(t: Tenants) -> None:
+    for address in (CONTACT, BOUNCED):
+        response = await t.client.get(f"/v1/contacts/{address}", headers=t.b)
+        assert response.status_code == 404, address
+
+
+async def _send_check(t: Tenants) -> None:
+    body = {"from_domain": "example.com", "recipients": [CONTACT, BOUNCED]}
+
+    response = await t.client.post("/v1/send-check", json=body, headers=t.b)
+    a_result = (await t.client.post("/v1/send-check", json=body, headers=t.a)).json()
+
+    assert response.json()["allowed"] == [CONTACT, BOUNCED]
+    assert a_result["allowed"] == []
+
+
+async def _get_tenant(t: Tenants) -> None:
+    response = await t.client.get("/v1/tenant", headers=t.b)
+
+    assert response.json()["name"] == "beta"
+
+
+async def _patch_tenant(t: Tenants) -> None:
+    patch = {"language": "pl", "complaint_scope": "all", "rotate_webhook_secret": True}
+
+    response = await t.client.patch("/v1/tenant", json=patch, headers=t.b)
+    a_tenant = (await t.a_get("/v1/tenant")).json()
+
+    assert response.json()["name"] == "beta"
+    assert (a_tenant["name"], a_tenant["language"], a_tenant["complaint_scope"]) == (
+        "alpha",
+        "en",
+        "stream",
+    )
+    assert a_tenant["has_webhook_secret"] is False
+
+
+async def _post_stream(t: Tenants) -> None:
+    response = await t.client.post("/v1/streams", json={"name": "invoices"}, headers=t.b)
+    a_tenant = (await t.a_get("/v1/tenant")).json()
+
+    assert response.status_code == 201
+    assert a_tenant["streams"] == ["marketing", "transactional"]
+
+
+CASES: dict[tuple[str, str], Check] = {
+    ("POST", "/v1/messages"): _post_message,
+    ("GET", "/v1/suppressions"): _list_suppressions,
+    ("GET", "/v1/suppressions.csv"): _export_suppressions,
+    ("GET", "/v1/suppressions/{address}"): _get_suppression,
+    ("PUT", "/v1/suppressions/{address}"): _put_suppression,
+    ("DELETE", "/v1/suppressions/{address}"): _delete_suppression,
+    ("POST", "/v1/contacts/import"): _import_contacts,
+    ("PUT", "/v1/contacts/{address}"): _put_contact,
+    ("GET", "/v1/contacts"): _list_contacts,
+    ("GET", "/v1/contacts.csv"): _export_contacts,
+    ("GET", "/v1/contacts/{address}"): _get_contact,
+    ("POST", "/v1/send-check"): _send_check,
+    ("GET", "/v1/tenant"): _get_tenant,
+    ("PATCH", "/v1/tenant"): _patch_tenant,
+    ("POST", "/v1/streams"): _post_stream,
+}
+
+
+async def test_isolation_cases_cover_every_route(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    operations = {
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        if path not in PUBLIC_PATHS
+        for method in item
+    }
+
+    assert operations - CASES.keys() == set(), "add an isolation check for these routes"
+    assert CASES.keys() - operations == set(), "these checked routes no longer exist"
+
+
+@pytest.mark.parametrize("operation", list(CASES), ids=lambda op: f"{op[0]} {op[1]}")
+async def test_isolation_tenant_b_cannot_reach_a(
+    tenants: Tenants, operation: tuple[str, str]
+) -> None:
+    await CASES[operation](tenants)
+
+    assert await _a_suppressions(tenants) == A_SUPPRESSIONS
