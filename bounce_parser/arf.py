@@ -29,7 +29,7 @@ from bounce_parser.fields import (
     part_field_blocks,
     read_field_blocks,
 )
-from bounce_parser.message import MessageView, decode_header_value, part_text
+from bounce_parser.message import MAX_PARSE_BYTES, MessageView, decode_header_value, part_text
 from bounce_parser.original import original_headers
 from bounce_parser.types import Detection, Finding, Reason, ReportKind
 
@@ -108,7 +108,7 @@ def _original_recipient(headers: email.message.Message) -> str | None:
 
 
 def _jmrp_detection(view: MessageView) -> Detection | None:
-    if _JMRP_HEADER.search(view.raw) is None:
+    if _JMRP_HEADER.search(view.raw, 0, MAX_PARSE_BYTES) is None:
         return None
     if view.parts_of_type("message/delivery-status", "message/global-delivery-status"):
         return None

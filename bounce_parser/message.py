@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.header
 import email.message
+import email.parser
 import email.policy
 import re
 from functools import cached_property
@@ -19,6 +20,14 @@ from functools import cached_property
 #: the part; the cap keeps a 10 MB message (an attached original) cheap.
 MAX_TEXT_BYTES = 256 * 1024
 
+#: Bytes of a message handed to the MIME parser; the rest is ignored.
+MAX_PARSE_BYTES = 1024 * 1024
+#: Multipart boundaries beyond which the body is not split into parts. Real
+#: reports nest three or four levels.
+MAX_BOUNDARIES = 64
+
+_BOUNDARY_PARAM = re.compile(rb"boundary\s*=", re.IGNORECASE)
+_HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 _HTML_TAG = re.compile(r"<[^>]{0,2000}>")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.IGNORECASE)
 
@@ -88,10 +97,29 @@ class MessageView:
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
-        self.msg: email.message.Message = email.message_from_bytes(
-            raw, policy=email.policy.compat32
-        )
+        #: What was cut or simplified to keep parsing bounded, for the report.
+        self.problems: list[str] = []
+        self.msg: email.message.Message = self._parse(raw)
         self._headers: dict[str, str | None] = {}
+
+    def _parse(self, raw: bytes) -> email.message.Message:
+        # The stdlib parser costs about a microsecond per line and recurses
+        # once per nested multipart, so a 10 MB message of short lines or a
+        # few thousand nested boundaries would take seconds or overflow the
+        # stack. Bounce text and report parts come first; the cut only loses
+        # the tail of a returned original.
+        data = raw
+        if len(data) > MAX_PARSE_BYTES:
+            cut = data.rfind(b"\n", MAX_PARSE_BYTES - 65536, MAX_PARSE_BYTES)
+            data = data[: cut + 1 if cut > 0 else MAX_PARSE_BYTES]
+            self.problems.append(f"message truncated to {len(data)} of {len(raw)} bytes")
+        boundaries = len(_BOUNDARY_PARAM.findall(data))
+        if boundaries > MAX_BOUNDARIES:
+            self.problems.append(
+                f"{boundaries} MIME boundaries exceed {MAX_BOUNDARIES}; body read as text"
+            )
+            return _HEADER_PARSER.parsebytes(data)
+        return email.message_from_bytes(data, policy=email.policy.compat32)
 
     def header(self, name: str) -> str | None:
         """Return the decoded, unfolded value of the first `name` header."""

@@ -41,7 +41,7 @@ def _parse(raw: bytes) -> Report:
         return Report(kind=ReportKind.UNPARSEABLE, family=None, problems=("empty message",))
 
     view = MessageView(raw)
-    problems: list[str] = []
+    problems = list(view.problems)
     detection = _detect(view, problems)
     if detection is None:
         return Report(kind=ReportKind.NOT_BOUNCE, family=None, problems=tuple(problems))
