@@ -1,7 +1,7 @@
 """Text helpers shared by the MTA detectors: cutting, joining and SMTP reply fields.
 
 MTA bounces quote the remote server's reply inside their own prose, wrapped at
-70-80 columns and often as an SMTP multi-line reply (RFC 5321 section 4.2.1,
+70-80 columns and often as an SMTP multi-line reply (RFC 5321 section 4.2,
 `550-...` lines ending with `550 ...`). These helpers turn such a block into one
 diagnostic string and read the reply code, the enhanced status code (RFC 3463)
 and the SMTP command from it.

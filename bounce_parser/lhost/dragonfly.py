@@ -1,6 +1,6 @@
 """DragonFly Mail Agent (dma) bounces: "This is the DragonFly Mail Agent ... at ...".
 
-dma (mail.c, net.c) writes one bounce per failed recipient:
+dma writes one bounce per failed recipient:
 
     There was an error delivering your mail to <kijitora@example.jp>.
 

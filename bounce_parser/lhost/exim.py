@@ -1,6 +1,6 @@
 """Exim and MX Logic bounces and delay warnings: "Mail delivery failed".
 
-Exim (deliver.c) lists each failed address indented by two spaces, with the
+Exim lists each failed address indented by two spaces, with the
 error indented by four below it:
 
       kijitora@example.jp
@@ -9,7 +9,7 @@ error indented by four below it:
 
 A delay warning ("Warning: message X delayed 24 hours") has the same blocks
 after "has not yet been delivered", each error prefixed with "Delay reason:".
-Exim 4.x may add an RFC 3464 part; the standard DSN parser reads those first.
+Exim 4.x may add an RFC 3464 part, whose fields fill what the text leaves out.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _ORIGINAL_MARKERS = (
     "------ This is a copy of the message's headers",
     "Included is a copy of the message header:",
 )
-# MX Logic (McAfee's hosted filter) runs a modified Exim and marks its bounces.
+# MX Logic (McAfee's hosted filter) writes Exim's template and marks its bounces.
 _MXLOGIC_HEADERS = ("X-MX-Bounce", "X-MXL-NoteHash", "X-MXL-Hash")
 # "  user@example.jp", "  user@example.jp <orig@example.jp>: error", "  user" (a local
 # address that X-Failed-Recipients qualifies), "  pipe to |/path", "  save to /path".
@@ -51,7 +51,7 @@ _SMTP_ERROR = re.compile(
 _HOST = re.compile(r"host\s+(\S+)\s+\[([^\]]{1,64})\]:?\s*")
 _TRANSCRIPT_HEADER = re.compile(r"^------ (.+?)(?: ------)?$")
 
-# Exim's own texts (deliver.c, retry.c, routers/dnslookup.c) that name the class.
+# Exim's own texts that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
     ("retry timeout exceeded", Reason.EXPIRED),
     ("retry time not reached for any host after a long failure period", Reason.EXPIRED),
@@ -182,7 +182,7 @@ def _finding(address: str, text: str, is_pipe: bool) -> Finding:
         if index >= 0 and not diagnostic[:index].strip(" :"):
             finding.reason_hint, finding.hint_evidence = reason, f"exim:{phrase}"
             break
-    # A pipe transport's failure is the local delivery program's (exim transports/pipe.c).
+    # A failed pipe delivery is the local delivery program's failure.
     if is_pipe and finding.reason_hint is None and finding.reply_code is None:
         finding.reason_hint, finding.hint_evidence = Reason.MAILERERROR, "exim:pipe"
     return finding

@@ -16,7 +16,7 @@ from bounce_parser.types import Detection, Reason
 _LIST_ADDRESS = re.compile(r"<([^<>\s]{1,320}@[^<>\s]{1,255})>")
 _ORIGINAL_MARKERS = ("Original mail as follows:",)
 
-# fml's own notice texts (fml 4 messages), each naming the class.
+# fml's own notice texts, each naming the class.
 _NOTICES: tuple[tuple[re.Pattern[str], Reason], ...] = (
     (
         re.compile(

@@ -1,4 +1,4 @@
-"""Lotus Notes (Domino SMTP MTA before RFC 3464 support): "Undeliverable message".
+"""Lotus Notes bounces without an RFC 3464 part: "Undeliverable message".
 
     ------- Failure Reasons  --------
     User  not listed in public Name & Address Book

@@ -1,6 +1,6 @@
 """OpenSMTPD bounces and delay notices: "Delivery status notification: error".
 
-OpenSMTPD (bounce.c) indents its prose and writes one unindented line per
+OpenSMTPD indents its prose and writes one unindented line per
 recipient, the address and the error:
 
         An error has occurred while attempting to deliver a message for
@@ -8,7 +8,7 @@ recipient, the address and the error:
 
     kijitora@example.jp: 550 5.1.1 User unknown
 
-Since 6.x it also attaches an RFC 3464 part, whose Status is often the
+Newer versions also attach an RFC 3464 part, whose Status is often the
 generic 5.0.0; the reply in the text carries the precise code.
 """
 
@@ -25,7 +25,7 @@ _ORIGINAL_MARKERS = ("Below is a copy of the original message:",)
 _RECIPIENT_LINE = re.compile(r"^([^\s:]{1,320}@[^\s:]{1,255}): (.+)$")
 _DELAYED = "A message is delayed for more than"
 
-# OpenSMTPD's own errors (mta.c, scheduler) that name the class.
+# OpenSMTPD's own errors that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
     ("Envelope expired", Reason.EXPIRED),
     ("Invalid domain name", Reason.HOSTUNKNOWN),

@@ -1,6 +1,6 @@
 """Postfix bounces without an RFC 3464 part: "Undelivered Mail Returned to Sender".
 
-Postfix (bounce_notify_service.c) writes one paragraph per recipient after
+Postfix writes one paragraph per recipient after
 its "This is the Postfix program at host ..." introduction:
 
     <kijitora@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1
@@ -26,7 +26,7 @@ _RECIPIENT_LINE = re.compile(
 _HOST_SAID = re.compile(r"^host (\S+?)\[[^\]]{1,64}\] said:\s*")
 _IN_REPLY_TO = re.compile(r"\s*\(in reply to (.{1,40}?)\)\s*$")
 
-# Postfix's own texts (smtp.c, dns lookups) that name the class.
+# Postfix's own texts that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
     ("Host or domain name not found", Reason.HOSTUNKNOWN),
     ("Name service error for", Reason.NETWORKERROR),

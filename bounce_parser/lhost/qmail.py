@@ -1,6 +1,6 @@
 """qmail and qmail-derived bounces: "Hi. This is the qmail-send program at ...".
 
-qmail-send (qsutil.c, qmail-remote.c) writes one block per address:
+qmail-send writes one block per address:
 
     <kijitora@example.jp>:
     192.0.2.1 does not like recipient.
@@ -58,7 +58,7 @@ _STAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\S+) failed after I sent the message"), "DATA"),
 )
 
-# qmail's own messages (qmail-remote.c) that name the class.
+# qmail's own messages that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
     ("Sorry, I couldn't find any host named", Reason.HOSTUNKNOWN),
     ("Sorry, I couldn't find any host by that name", Reason.HOSTUNKNOWN),

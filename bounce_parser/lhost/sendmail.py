@@ -11,9 +11,9 @@ warning) and then replays the SMTP session:
 
 The `<<<` line is the remote server's own reply, so it wins over Sendmail's
 summary line and over the Status of the attached RFC 3464 part, which Sendmail
-derives from its own mapping (5.7.1 above becomes 5.1.1). V5 Sendmail writes
-only the transcript. Bounces forwarded back by a person, quoted with "> ",
-are read after removing the quoting.
+derives from its own mapping (in a real bounce, a remote 5.7.1 became 5.1.1).
+V5 Sendmail writes only the transcript. Bounces forwarded back by a person,
+quoted with "> ", are read after removing the quoting.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _SUMMARY = re.compile(
     r"^([245]\d\d)(?: ([245]\.\d{1,3}\.\d{1,3}))? <?([^<>\s]{1,320}@[^<>\s]{1,255}?)>?\.\.\. (.+)$"
 )
 
-# Sendmail's own summaries (deliver.c, domain.c) that name the class.
+# Sendmail's own summaries that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
     ("Host unknown", Reason.HOSTUNKNOWN),
     ("Cannot send message for", Reason.EXPIRED),

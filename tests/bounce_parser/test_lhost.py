@@ -78,7 +78,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "lhost-powermta-01.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
     "lhost-powermta-03.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
     "lhost-sendmail-21.eml": "'Message could not be delivered for 8 hours' reads as expired",
-    "lhost-sendmail-41.eml": "classifier: Yahoo's 'doesn't have an account' is unconfirmed",
     "lhost-sendmail-56.eml": "the listed reason (554) wins over the last transcript reply (421)",
     "lhost-v5sendmail-05.eml": "classifier: 'Your E-Mail is redundant' names no known class",
 }
