@@ -1,0 +1,136 @@
+from pathlib import Path
+
+import pytest
+
+from blacklist_checks import (
+    AnswerScheme,
+    CatalogueError,
+    ListType,
+    ZoneKind,
+    enabled_zones,
+    load_catalogue,
+)
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "zones.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_catalogue_builtin_has_both_zone_kinds() -> None:
+    zones = {zone.name: zone for zone in load_catalogue()}
+
+    assert zones["zen.spamhaus.org"].kind is ZoneKind.IP
+    assert zones["dbl.spamhaus.org"].kind is ZoneKind.DOMAIN
+    assert zones["multi.surbl.org"].scheme is AnswerScheme.BITMASK
+    assert zones["list.dnswl.org"].list_type is ListType.ALLOWLIST
+    assert zones["score.senderscore.com"].list_type is ListType.SCORE
+
+
+def test_load_catalogue_builtin_omits_sorbs() -> None:
+    names = [zone.name for zone in load_catalogue()]
+
+    assert not [name for name in names if "sorbs" in name]
+
+
+def test_load_catalogue_spamhaus_refusal_codes_are_error_codes() -> None:
+    zen = {zone.name: zone for zone in load_catalogue()}["zen.spamhaus.org"]
+
+    assert set(zen.error_codes) == {"127.255.255.252", "127.255.255.254", "127.255.255.255"}
+    assert zen.dqs_zone == "zen.dq.spamhaus.net"
+    assert zen.codes["127.0.0.2"].meaning.startswith("SBL")
+    assert zen.codes["127.0.0.10"].meaning.startswith("PBL")
+
+
+def test_load_catalogue_registration_zone_disabled_by_default() -> None:
+    zones = load_catalogue()
+    enabled = {zone.name for zone in enabled_zones(zones)}
+
+    assert "b.barracudacentral.org" in {zone.name for zone in zones}
+    assert "b.barracudacentral.org" not in enabled
+
+
+def test_load_catalogue_every_builtin_zone_names_delisting_page() -> None:
+    for zone in load_catalogue():
+        assert zone.delist_url.startswith("https://"), zone.name
+
+
+def test_load_catalogue_user_file_replaces_builtin(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+[[zone]]
+name = "BL.Example.COM."
+kind = "ip"
+lists = "local test list"
+[zone.codes]
+"127.0.0.2" = { meaning = "listed", score = 3 }
+"127.0.0.3" = "also listed"
+""",
+    )
+
+    zones = load_catalogue(path)
+
+    assert [zone.name for zone in zones] == ["bl.example.com"]
+    assert zones[0].codes["127.0.0.2"].score == 3.0
+    assert zones[0].codes["127.0.0.3"].meaning == "also listed"
+    assert zones[0].enabled is True
+
+
+def test_load_catalogue_disabled_zone_filtered(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+[[zone]]
+name = "a.example.com"
+kind = "ip"
+[[zone]]
+name = "b.example.com"
+kind = "domain"
+enabled = false
+""",
+    )
+
+    assert [zone.name for zone in enabled_zones(load_catalogue(path))] == ["a.example.com"]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ('name = "x.example.com"\nkind = "asn"', "invalid kind"),
+        ('name = "x.example.com"\nkind = "ip"\n[zone.codes]\n"192.0.2.1" = "x"', "outside"),
+        ('name = "x.example.com"\nkind = "ip"\nenabled = "yes"', "`enabled`"),
+        (
+            'name = "x.example.com"\nkind = "domain"\nscheme = "bitmask"\n[zone.codes]\n"300" = "x"',
+            "1 to 255",
+        ),
+    ],
+)
+def test_load_catalogue_bad_zone_raises_naming_zone(
+    tmp_path: Path, body: str, problem: str
+) -> None:
+    path = _write(tmp_path, f"[[zone]]\n{body}\n")
+
+    with pytest.raises(CatalogueError) as raised:
+        load_catalogue(path)
+
+    assert "x.example.com" in str(raised.value)
+    assert problem in str(raised.value)
+
+
+def test_load_catalogue_missing_file_raises(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError, match="cannot read"):
+        load_catalogue(tmp_path / "absent.toml")
+
+
+def test_load_catalogue_no_zones_raises(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError, match="no \\[\\[zone\\]\\]"):
+        load_catalogue(_write(tmp_path, "title = 'empty'\n"))
+
+
+def test_load_catalogue_duplicate_zone_raises(tmp_path: Path) -> None:
+    body = '[[zone]]\nname = "d.example.com"\nkind = "ip"\n'
+
+    with pytest.raises(CatalogueError, match="twice"):
+        load_catalogue(_write(tmp_path, body * 2))
