@@ -18,8 +18,9 @@ message. Vendor reference codes that these providers put only on refusals of
 one kind (Microsoft's S3150, Yahoo's TSS04 or BL21, Cox's AUP#CDRBL) are
 matched too.
 
-The table does not cover non-Latin wording beyond a few Japanese phrases, so
-most texts in other scripts fall through to the status code.
+Besides English, the table knows user-unknown and mailbox-full wording in
+Polish, German, French, Spanish, Italian, Russian and Japanese only. Other
+languages fall through to the status code.
 """
 
 from __future__ import annotations
