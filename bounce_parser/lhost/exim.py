@@ -52,17 +52,21 @@ _HOST = re.compile(r"host\s+(\S+)\s+\[([^\]]{1,64})\]:?\s*")
 _TRANSCRIPT_HEADER = re.compile(r"^------ (.+?)(?: ------)?$")
 
 # Exim's own texts that name the class.
-_HINTS: tuple[tuple[str, Reason], ...] = (
-    ("retry timeout exceeded", Reason.EXPIRED),
-    ("retry time not reached for any host after a long failure period", Reason.EXPIRED),
-    ("all hosts have been failing for a long time", Reason.EXPIRED),
-    ("Unrouteable address", Reason.HOSTUNKNOWN),
-    ("all host address lookups failed permanently", Reason.HOSTUNKNOWN),
-    ("all relevant MX records point to non-existent hosts", Reason.HOSTUNKNOWN),
-    ("an MX or SRV record indicated no SMTP service", Reason.NOTACCEPT),
-    ("malformed address:", Reason.SYNTAXERROR),
-    ("angle-brackets nested too deep", Reason.SYNTAXERROR),
-    ("domain missing in source-routed address", Reason.SYNTAXERROR),
+_HINTS: tuple[tuple[re.Pattern[str], Reason], ...] = (
+    (re.compile(r"retry timeout exceeded"), Reason.EXPIRED),
+    (re.compile(r"retry time not reached for any host after a long failure"), Reason.EXPIRED),
+    (
+        re.compile(r"all hosts(?: for '[^']{0,255}')? have been failing for a long time"),
+        Reason.EXPIRED,
+    ),
+    (re.compile(r"Unrouteable address"), Reason.HOSTUNKNOWN),
+    (re.compile(r"all host address lookups failed permanently"), Reason.HOSTUNKNOWN),
+    (re.compile(r"all relevant MX records point to non-existent hosts"), Reason.HOSTUNKNOWN),
+    (re.compile(r"an MX or SRV record indicated no SMTP service"), Reason.NOTACCEPT),
+    (re.compile(r"a TLS session is required"), Reason.FAILEDSTARTTLS),
+    (re.compile(r"malformed address:"), Reason.SYNTAXERROR),
+    (re.compile(r"angle-brackets nested too deep"), Reason.SYNTAXERROR),
+    (re.compile(r"domain missing in source-routed address"), Reason.SYNTAXERROR),
 )
 
 
@@ -176,11 +180,11 @@ def _finding(address: str, text: str, is_pipe: bool) -> Finding:
     finding = _common.finding_from_reply(
         address, diagnostic, remote_mta=remote_mta, smtp_command=command
     )
-    for phrase, reason in _HINTS:
-        index = diagnostic.find(phrase)
+    for pattern, reason in _HINTS:
+        match = pattern.search(diagnostic)
         # "mailbox is full: retry timeout exceeded": the earlier error is the cause.
-        if index >= 0 and not diagnostic[:index].strip(" :"):
-            finding.reason_hint, finding.hint_evidence = reason, f"exim:{phrase}"
+        if match is not None and not diagnostic[: match.start()].strip(" :"):
+            finding.reason_hint, finding.hint_evidence = reason, f"exim:{match.group(0)}"
             break
     # A failed pipe delivery is the local delivery program's failure.
     if is_pipe and finding.reason_hint is None and finding.reply_code is None:

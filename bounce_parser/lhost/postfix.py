@@ -1,7 +1,7 @@
-"""Postfix bounces without an RFC 3464 part: "Undelivered Mail Returned to Sender".
+"""Postfix bounces and delay notices without an RFC 3464 part.
 
-Postfix writes one paragraph per recipient after
-its "This is the Postfix program at host ..." introduction:
+Postfix writes one paragraph per recipient after its "This is the Postfix
+program at host ..." introduction:
 
     <kijitora@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1
         <kijitora@example.jp>: User unknown (in reply to RCPT TO command)
@@ -31,12 +31,16 @@ _HINTS: tuple[tuple[str, Reason], ...] = (
     ("Host or domain name not found", Reason.HOSTUNKNOWN),
     ("Name service error for", Reason.NETWORKERROR),
     ("Host not found, try again", Reason.NETWORKERROR),
+    # pipe(8) and local(8): the delivery command exited non-zero or ran too long.
+    ("Command died with status", Reason.MAILERERROR),
+    ("Command time limit exceeded", Reason.MAILERERROR),
 )
+_SUBJECTS = ("Undelivered Mail Returned to Sender", "Delayed Mail (still being retried)")
 
 
 def detect(view: MessageView) -> Detection | None:
     """Read a Postfix bounce that has no RFC 3464 part; None otherwise."""
-    if not view.subject.startswith("Undelivered Mail Returned to Sender"):
+    if not view.subject.startswith(_SUBJECTS):
         return None
     if view.parts_of_type("message/delivery-status", "message/global-delivery-status"):
         return None
@@ -61,6 +65,9 @@ def detect(view: MessageView) -> Detection | None:
             lines = [recipient.group(2)]
     if address is not None:
         findings.append(_finding(address, lines))
+    if view.subject.startswith("Delayed Mail"):
+        for finding in findings:
+            finding.action = "delayed"
     return _common.detection("postfix", findings, view)
 
 

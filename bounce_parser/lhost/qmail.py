@@ -67,6 +67,9 @@ _HINTS: tuple[tuple[str, Reason], ...] = (
 )
 
 
+_ADDRESS_REASONS = frozenset({Reason.HOSTUNKNOWN, Reason.NOTACCEPT})
+
+
 def detect(view: MessageView) -> Detection | None:
     """Read a qmail bounce; None when the message is not one."""
     if "failure" not in view.subject.lower() and "MAILER-DAEMON" not in view.from_:
@@ -120,8 +123,12 @@ def _read_block(address: str, lines: list[str], is_relay: bool) -> Finding:
     # The relay template keeps the queue-lifetime sentence: that, not the last
     # attempt's error, is then the cause.
     gave_up = is_relay and _QUEUE_TOO_LONG.search(diagnostic) is not None
+    # "(#4.1.2)": a temporary lookup failure is not a missing domain.
+    is_temporary = (finding.status or "").startswith("4")
     if said is None and not gave_up:
         for phrase, reason in _HINTS:
+            if reason in _ADDRESS_REASONS and is_temporary:
+                continue
             if phrase in diagnostic:
                 finding.reason_hint, finding.hint_evidence = reason, f"qmail:{phrase}"
                 break

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bounce_parser import parse_message
-from bounce_parser.lhost import LHOST_DETECTORS, _common, exim, qmail, sendmail
+from bounce_parser.lhost import LHOST_DETECTORS, _common, exim, postfix, qmail, sendmail
 from bounce_parser.message import MessageView
 
 CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/bounces"
@@ -298,3 +298,58 @@ def test_join_reply_multiline_drops_repeated_prefix() -> None:
     lines = ["550-5.7.26 Unauthenticated email is not", "550-5.7.26 accepted.", "550 5.7.26 gsmtp"]
 
     assert _common.join_reply(lines) == "550 5.7.26 Unauthenticated email is not accepted. gsmtp"
+
+
+def test_exim_hosts_failing_for_domain_hints_expired() -> None:
+    raw = (
+        b"From: Mail Delivery System <Mailer-Daemon@mx.example.com>\n"
+        b"Subject: Mail delivery failed: returning message to sender\n\n"
+        b"A message that you sent could not be delivered to one or more of its\n"
+        b"recipients. This is a permanent error. The following address(es) failed:\n\n"
+        b"  anna@example.net\n"
+        b"    all hosts for 'example.net' have been failing for a long time (and retry time\n"
+        b"    not reached)\n"
+    )
+
+    detection = exim.detect(MessageView(raw))
+
+    assert detection is not None
+    assert detection.findings[0].reason_hint is not None
+    assert detection.findings[0].reason_hint.value == "expired"
+
+
+def test_qmail_temporary_lookup_failure_not_hostunknown() -> None:
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.com\n"
+        b"Subject: failure notice\n\n"
+        b"Hi. This is the qmail-send program at mx.example.com.\n\n"
+        b"<jan@example.net>:\n"
+        b"Sorry, I couldn't find any host by that name. (#4.1.2)\n"
+        b"I'm not going to try again; this message has been in the queue too long.\n"
+    )
+
+    detection = qmail.detect(MessageView(raw))
+
+    assert detection is not None
+    assert detection.findings[0].status == "4.1.2"
+    assert detection.findings[0].reason_hint is None
+
+
+def test_postfix_delay_notice_without_report_is_delayed() -> None:
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\n"
+        b"Subject: Delayed Mail (still being retried)\n\n"
+        b"This is the mail system at host mx.example.com.\n\n"
+        b"<jan@Example.NET>: host mx.example.net[192.0.2.9] said: 452 4.2.2 Mailbox\n"
+        b"    full (in reply to RCPT TO command)\n"
+    )
+
+    detection = postfix.detect(MessageView(raw))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert finding.address == "jan@example.net"
+    assert finding.action == "delayed"
+    assert finding.remote_mta == "mx.example.net"
+    assert finding.smtp_command == "RCPT"
+    assert finding.diagnostic == "452 4.2.2 Mailbox full"
