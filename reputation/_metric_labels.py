@@ -53,6 +53,8 @@ class DnsblError(StrEnum):
     # that arrive through a public resolver.
     QUERY_REFUSED = "query_refused"
     BAD_ANSWER = "bad_answer"
+    # The zone failed its RFC 5782 section 5 test-entry probes, so its answers are ignored.
+    UNTRUSTED_ZONE = "untrusted_zone"
     OTHER = "other"
 
 
@@ -62,6 +64,12 @@ _FEEDBACK_TYPES = frozenset(
     {"abuse", "fraud", "virus", "other", "not-spam", "opt-out", "opt-out-list", "auth-failure"}
 )
 _UNKNOWN_FEEDBACK_TYPE = "unknown"
+#: `blacklist_checks` result reasons that are not `DnsblError` values themselves.
+_DNSBL_REASON_ERRORS = {
+    "malformed_answer": DnsblError.BAD_ANSWER,
+    "answer_outside_127": DnsblError.BAD_ANSWER,
+    "error": DnsblError.OTHER,
+}
 _OTHER = "other"
 # A configured zone or domain name; anything else would be an unbounded label value.
 _DNS_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_-]{1,63}$")
@@ -91,3 +99,19 @@ def normalise_dns_name(name: str) -> str:
     """Return `name` lower-cased without the root dot, or `invalid` if it is no DNS name."""
     candidate = name.strip().lower().rstrip(".")
     return candidate if _DNS_NAME.match(candidate) else _INVALID_DNS_NAME
+
+
+def normalise_dnsbl_error(error: str) -> str:
+    """Return the `DnsblError` value for a `DnsblError` or a `blacklist_checks` result reason.
+
+    An unknown `ListingResult` carries its cause in `reason`: a lookup outcome such as
+    `timeout`, `refusal_code=<answer>`, `zone_<health verdict>` or a malformed answer.
+    """
+    candidate = error.strip().lower()
+    if candidate.startswith("refusal_code="):
+        return DnsblError.QUERY_REFUSED.value
+    if candidate.startswith("zone_"):
+        return DnsblError.UNTRUSTED_ZONE.value
+    if candidate in _DNSBL_REASON_ERRORS:
+        return _DNSBL_REASON_ERRORS[candidate].value
+    return normalise_vocabulary(candidate, DnsblError)

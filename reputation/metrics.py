@@ -48,6 +48,7 @@ from reputation._metric_labels import (
     SuppressionSource,
     normalise_bounce_reason,
     normalise_dns_name,
+    normalise_dnsbl_error,
     normalise_feedback_type,
     normalise_vocabulary,
 )
@@ -203,14 +204,20 @@ def observe_dnsbl_query(zone: str, seconds: float, outcome: str) -> None:
 
 
 def record_dnsbl_check_failure(zone: str, error: str) -> None:
-    """Count one DNSBL query that failed; `error` is a `DnsblError` value."""
-    error_label = normalise_vocabulary(error, DnsblError)
+    """Count one DNSBL query that failed.
+
+    `error` is a `DnsblError` value or the `reason` of an unknown `blacklist_checks` result.
+    """
+    error_label = normalise_dnsbl_error(error)
     _DNSBL_CHECK_FAILURES.labels(zone=normalise_dns_name(zone), error=error_label).inc()
 
 
 @dataclass(frozen=True, slots=True)
 class DnsblListing:
-    """Current blocklist state of one monitored target (the domain itself or one of its IPs)."""
+    """Current blocklist state of one monitored target (the domain itself or one of its IPs).
+
+    Only blocklist zones belong here: an answer from an allowlist or score zone is no listing.
+    """
 
     domain: str
     target: str
@@ -238,8 +245,8 @@ class DomainState:
 class StateSnapshot:
     """Deployment-wide state that the storage side reads from the database for one scrape.
 
-    `zone_weights` maps a DNSBL zone to its catalogue weight from 0 to 1 (1 for the lists
-    that large mailbox providers act on); alert rules use it for severity.
+    `zone_weights` maps a DNSBL zone to its `blacklist_checks` catalogue weight (10 for
+    Spamhaus, 6 for SpamCop, under 5 for minor lists); alert rules use it for severity.
     `last_message_ingested_at` is an aware datetime, `None` when nothing was ingested yet.
     """
 
@@ -329,7 +336,9 @@ def _state_families(snapshot: StateSnapshot) -> Iterable[Metric]:
     yield listed
 
     weights = GaugeMetricFamily(
-        "mailrep_dnsbl_zone_weight", "Catalogue weight of a DNSBL zone, 0 to 1.", labels=["zone"]
+        "mailrep_dnsbl_zone_weight",
+        "Catalogue weight of a DNSBL zone, 10 for the major lists.",
+        labels=["zone"],
     )
     for zone, weight in sorted(snapshot.zone_weights.items()):
         weights.add_metric([normalise_dns_name(zone)], weight)

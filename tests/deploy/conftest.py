@@ -50,7 +50,7 @@ def sample_snapshot() -> StateSnapshot:
             DnsblListing("example.com", "example.com", "dbl.example.test", is_listed=False),
         ),
         domains=(DomainState("example.com", 5000, 40, 3, reputation_score=82.0),),
-        zone_weights={"bl.example.test": 1.0, "dbl.example.test": 0.4},
+        zone_weights={"bl.example.test": 10.0, "dbl.example.test": 4.0},
         last_message_ingested_at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
     )
 

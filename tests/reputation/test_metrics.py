@@ -165,6 +165,27 @@ def test_record_dnsbl_check_failure_bad_zone_is_invalid() -> None:
 
 
 @pytest.mark.usefixtures("single_process")
+@pytest.mark.parametrize(
+    ("error", "label"),
+    [
+        ("timeout", "timeout"),
+        ("SERVFAIL", "servfail"),
+        ("refusal_code=127.255.255.254", "query_refused"),
+        ("answer_outside_127", "bad_answer"),
+        ("zone_dead", "untrusted_zone"),
+        ("error", "other"),
+    ],
+)
+def test_record_dnsbl_check_failure_checker_reason_maps_to_error(error: str, label: str) -> None:
+    before = sample_count("mailrep_dnsbl_check_failures_total", zone="bl.example.test", error=label)
+
+    metrics.record_dnsbl_check_failure("bl.example.test", error)
+
+    after = sample_count("mailrep_dnsbl_check_failures_total", zone="bl.example.test", error=label)
+    assert after == before + 1
+
+
+@pytest.mark.usefixtures("single_process")
 def test_render_metrics_state_snapshot_becomes_metrics() -> None:
     ingested_at = datetime(2026, 12, 4, 8, 30, tzinfo=UTC)
     snapshot = StateSnapshot(
@@ -174,7 +195,7 @@ def test_render_metrics_state_snapshot_becomes_metrics() -> None:
             DnsblListing("example.com", "example.com", "dbl.example.test", is_listed=False),
         ),
         domains=(DomainState("Example.COM", 1200, 30, 2, reputation_score=71.5),),
-        zone_weights={"bl.example.test": 0.9},
+        zone_weights={"bl.example.test": 6.0},
         last_message_ingested_at=ingested_at,
     )
     metrics.register_state_source(lambda: snapshot)
@@ -185,7 +206,7 @@ def test_render_metrics_state_snapshot_becomes_metrics() -> None:
     assert sample_value("mailrep_dnsbl_listed", **listed) == 1
     clean = {"domain": "example.com", "target": "example.com", "zone": "dbl.example.test"}
     assert sample_value("mailrep_dnsbl_listed", **clean) == 0
-    assert sample_value("mailrep_dnsbl_zone_weight", zone="bl.example.test") == 0.9
+    assert sample_value("mailrep_dnsbl_zone_weight", zone="bl.example.test") == 6
     assert sample_value("mailrep_reputation_score", domain="example.com") == 71.5
     assert sample_value("mailrep_domain_sent_recipients_total", domain="example.com") == 1200
     assert sample_value("mailrep_domain_hard_bounces_total", domain="example.com") == 30
