@@ -102,7 +102,8 @@ enabled = false
         ('name = "x.example.com"\nkind = "ip"\n[zone.codes]\n"192.0.2.1" = "x"', "outside"),
         ('name = "x.example.com"\nkind = "ip"\nenabled = "yes"', "`enabled`"),
         (
-            'name = "x.example.com"\nkind = "domain"\nscheme = "bitmask"\n[zone.codes]\n"300" = "x"',
+            'name = "x.example.com"\nkind = "domain"\nscheme = "bitmask"\n'
+            '[zone.codes]\n"300" = "x"',
             "1 to 255",
         ),
     ],

@@ -206,4 +206,3 @@ async def test_check_targets_semaphore_bounds_concurrency() -> None:
     )
 
     assert report.duration >= 0.05 * 4
-
