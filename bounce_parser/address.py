@@ -15,7 +15,7 @@ _ADDRESS_TYPE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]{1,40})\s*;\s*", re.IGN
 _ANGLE = re.compile(r"<([^<>\s]{1,320}@[^<>\s]{1,255})>")
 _BARE = re.compile(r"[^\s<>()\[\],;:\"']{1,256}@[\w.-]{1,255}\w")
 _QUOTED_LOCAL = re.compile(r'^"([^"]{1,256})"@([\w.-]{1,255})$')
-#: Longest input looked at; an address is at most 320 octets (RFC 5321 4.5.3.1).
+#: Maximum input length examined. An address is at most 320 octets (RFC 5321 4.5.3.1).
 _MAX_INPUT = 2048
 
 

@@ -87,7 +87,7 @@ def read_dsn_findings(view: MessageView) -> list[Finding]:
 def fill_from_dsn(findings: list[Finding], view: MessageView) -> None:
     """Fill fields another detector left empty from the message's delivery-status fields.
 
-    MTA-specific detectors read the human-readable text; when the same message
+    MTA-specific detectors read the human-readable text. When the same message
     also carries RFC 3464 fields for a recipient, its Status, Action and
     Remote-MTA complete the finding. Values the detector found are kept.
     """
@@ -167,7 +167,7 @@ def finding_from_block(block: FieldBlock) -> Finding | None:
     status = _status_code(first_value(block, "status"))
     in_text = _status.find_status(diagnostic)
     # Some MTAs write a bare x.0.0 Status beside a specific code in the
-    # diagnostic ("550 #5.1.0 Address rejected"); the specific one is the answer.
+    # diagnostic ("550 #5.1.0 Address rejected"), so the specific code wins.
     if status is None or (status.endswith(".0.0") and in_text and in_text[0] == status[0]):
         status = in_text or status
     action = first_value(block, "action")
@@ -184,7 +184,7 @@ def finding_from_block(block: FieldBlock) -> Finding | None:
 
 
 def diagnostic_from_text(text: str, address: str) -> str | None:
-    """Return the paragraph of `text` that says why `address` failed, as a stand-in diagnostic.
+    """Return the paragraph of `text` that explains why `address` failed, as its diagnostic.
 
     Skips mentions in field lines (the DSN fields themselves, pasted headers)
     and paragraphs holding nothing but the address. Falls back to a Sendmail

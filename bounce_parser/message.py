@@ -37,9 +37,9 @@ def decode_header_value(value: str | email.header.Header | None) -> str | None:
     if value is None:
         return None
     try:
-        # compat32 returns a Header for a value with raw 8-bit bytes (common:
-        # unencoded UTF-8 subjects); decoding the Header keeps those bytes,
-        # where str() would replace them.
+        # compat32 returns a Header for a value with raw 8-bit bytes, such as
+        # an unencoded UTF-8 subject. Decoding the Header keeps those bytes,
+        # and str() would replace them.
         parts = email.header.decode_header(
             value if isinstance(value, email.header.Header) else str(value)
         )
