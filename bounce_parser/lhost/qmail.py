@@ -98,7 +98,8 @@ def detect(view: MessageView) -> Detection | None:
 
 
 def _read_block(address: str, lines: list[str], is_relay: bool) -> Finding:
-    text = " ".join(line.strip().lstrip("/") for line in lines if line.strip())
+    # Lines stay separate so that a multi-line reply ("550-5.7.1 ...") joins cleanly.
+    text = "\n".join(line.strip().lstrip("/") for line in lines if line.strip())
     if not is_relay:
         text = _QUEUE_TOO_LONG.sub(" ", text)
     text = _PATCH_PREFIX.sub("", text).strip()
@@ -116,7 +117,10 @@ def _read_block(address: str, lines: list[str], is_relay: bool) -> Finding:
         text = text[: giving_up.start()]
 
     said = _REMOTE_SAID.search(text)
-    diagnostic = _common.join_reply([text[said.end() :]]) if said else " ".join(text.split())
+    if said is not None:
+        diagnostic = _common.join_reply(text[said.end() :].split("\n"))
+    else:
+        diagnostic = " ".join(text.split())
     finding = _common.finding_from_reply(
         address, diagnostic, remote_mta=remote_mta, smtp_command=command
     )

@@ -353,3 +353,27 @@ def test_postfix_delay_notice_without_report_is_delayed() -> None:
     assert finding.remote_mta == "mx.example.net"
     assert finding.smtp_command == "RCPT"
     assert finding.diagnostic == "452 4.2.2 Mailbox full"
+
+
+def test_qmail_multiline_remote_reply_joined() -> None:
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.com\n"
+        b"Subject: failure notice\n\n"
+        b"Hi. This is the qmail-send program at mx.example.com.\n\n"
+        b"<jan@example.net>:\n"
+        b"192.0.2.26 failed after I sent the message.\n"
+        b"Remote host said: 550-5.7.1 Unauthenticated email is\n"
+        b"550-5.7.1 not accepted from this domain.\n"
+        b"550 5.7.1 gsmtp\n"
+    )
+
+    detection = qmail.detect(MessageView(raw))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert (
+        finding.diagnostic
+        == "550 5.7.1 Unauthenticated email is not accepted from this domain. gsmtp"
+    )
+    assert finding.smtp_command == "DATA"
+    assert finding.remote_mta == "192.0.2.26"
