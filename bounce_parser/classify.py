@@ -72,6 +72,10 @@ _COMMAND_STAGES = {
     "BDAT": "data",
 }
 
+# A server that asks for a retry has not given a final verdict on the address,
+# whatever code it used.
+_TEMPORARY_WORDING_RE = re.compile(r"try again later|temporar(il)?y|please retry")
+
 #: Generic codes with no telling wording: the class of the code decides.
 _GENERIC_FALLBACKS: dict[str, Reason] = {
     "7": Reason.SECURITYERROR,
@@ -165,7 +169,8 @@ def _make_safe(
             return Reason.FILTERED, f"{evidence},unconfirmed"
     reason, evidence = _make_delay_safe(reason, evidence, facts)
     is_still_hard = reason in _ADDRESS_REASONS and reason is not Reason.NOTACCEPT
-    if is_still_hard and _is_temporary(facts.status, facts.reply_code):
+    is_temporary = _is_temporary(facts.status, facts.reply_code)
+    if is_still_hard and (is_temporary or _TEMPORARY_WORDING_RE.search(facts.text)):
         soft = Reason.NETWORKERROR if reason is Reason.HOSTUNKNOWN else Reason.ONHOLD
         return soft, f"{evidence},temporary"
     return reason, evidence

@@ -525,6 +525,17 @@ def test_classify_temporary_user_unknown_is_soft() -> None:
     assert evidence.endswith(",temporary")
 
 
+def test_classify_retry_wording_keeps_address_soft() -> None:
+    finding = _finding(
+        "5.1.1",
+        "550",
+        "550 5.1.1 <user@example.com>: mailbox temporarily unavailable, try again later",
+        command="RCPT",
+    )
+
+    assert classify(finding) == (Reason.ONHOLD, "status=5.1.1,temporary")
+
+
 def test_classify_temporary_host_unknown_is_network_error() -> None:
     finding = _finding(
         "4.1.2",
