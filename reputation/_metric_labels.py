@@ -43,7 +43,7 @@ class DnsblOutcome(StrEnum):
 
 
 class DnsblError(StrEnum):
-    """Why a DNSBL query got no usable answer."""
+    """Cause of a DNSBL query that got no usable answer."""
 
     TIMEOUT = "timeout"
     SERVFAIL = "servfail"

@@ -245,8 +245,8 @@ class DomainState:
 class StateSnapshot:
     """Deployment-wide state that the storage side reads from the database for one scrape.
 
-    `zone_weights` maps a DNSBL zone to its `blacklist_checks` catalogue weight (10 for
-    Spamhaus, 6 for SpamCop, under 5 for minor lists); alert rules use it for severity.
+    `zone_weights` maps a DNSBL zone to its `blacklist_checks` catalogue weight: 10 for
+    Spamhaus, 6 for SpamCop, under 5 for minor lists. Alert rules use it for severity.
     `last_message_ingested_at` is an aware datetime, `None` when nothing was ingested yet.
     """
 

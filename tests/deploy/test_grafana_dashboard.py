@@ -24,7 +24,7 @@ DATASOURCE_VARIABLE = "${DS_PROMETHEUS}"
 GRAFANA_VARIABLES = {"$__rate_interval": "5m", "$domain": ".*"}
 METRIC_NAME = re.compile(r"\bmailrep_[a-z0-9_]+\b")
 STARTUP_TIMEOUT_SECONDS = 15.0
-# Families each named panel topic needs; a dashboard missing one lost a panel.
+# Metrics the dashboard must query, at least one per panel topic it promises.
 REQUIRED_METRICS = {
     "mailrep_messages_ingested_total",
     "mailrep_bounces_total",

@@ -60,7 +60,7 @@ def test_promtool_check_metrics_rendered_sample_passes(
     assert result.stdout + result.stderr == b""
 
 
-def test_alert_rules_every_rule_fires_and_stays_quiet_in_tests() -> None:
+def test_alert_rules_each_tested_both_ways() -> None:
     """Every alert has a unit-test case where it fires and one where it must not."""
     document = yaml.safe_load(ALERTS_TEST.read_text(encoding="utf-8"))
     cases = [case for test in document["tests"] for case in test["alert_rule_test"]]

@@ -176,7 +176,7 @@ def test_record_dnsbl_check_failure_bad_zone_is_invalid() -> None:
         ("error", "other"),
     ],
 )
-def test_record_dnsbl_check_failure_checker_reason_maps_to_error(error: str, label: str) -> None:
+def test_record_dnsbl_check_failure_reason_is_mapped(error: str, label: str) -> None:
     before = sample_count("mailrep_dnsbl_check_failures_total", zone="bl.example.test", error=label)
 
     metrics.record_dnsbl_check_failure("bl.example.test", error)
