@@ -377,3 +377,29 @@ def test_qmail_multiline_remote_reply_joined() -> None:
     )
     assert finding.smtp_command == "DATA"
     assert finding.remote_mta == "192.0.2.26"
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ('unknown local-part "anna" in domain "example.net"', "userunknown"),
+        ('unrouteable mail domain "example.net"', "hostunknown"),
+        ("Unrouteable address", "hostunknown"),
+    ],
+)
+def test_exim_own_routing_errors_hint_reason(error: str, reason: str) -> None:
+    raw = (
+        b"From: Mail Delivery System <Mailer-Daemon@mx.example.com>\n"
+        b"Subject: Mail delivery failed: returning message to sender\n\n"
+        b"A message that you sent could not be delivered to one or more of its\n"
+        b"recipients. This is a permanent error. The following address(es) failed:\n\n"
+        b"  anna@example.net:\n"
+        b"    " + error.encode() + b"\n"
+    )
+
+    detection = exim.detect(MessageView(raw))
+
+    assert detection is not None
+    assert detection.findings[0].address == "anna@example.net"
+    assert detection.findings[0].reason_hint is not None
+    assert detection.findings[0].reason_hint.value == reason
