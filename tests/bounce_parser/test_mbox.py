@@ -29,3 +29,11 @@ def test_split_mbox_plain_message_is_one_message() -> None:
 
 def test_split_mbox_crlf_separators_are_recognised() -> None:
     assert len(split_mbox(_MBOX.replace(b"\n", b"\r\n"))) == 2
+
+
+def test_split_mbox_envelope_line_without_blank_line_splits() -> None:
+    data = (
+        b"From a@example.com Thu Jul  2 12:05:05 2020\nSubject: one\n\nbody\n--b--\n"
+        b"From b@example.com  Thu Jul  2 12:05:06 2020\nSubject: two\n\nbody\n"
+    )
+    assert [m.split(b"\n", 1)[0] for m in split_mbox(data)] == [b"Subject: one", b"Subject: two"]
