@@ -48,9 +48,12 @@ _MAILER_ERROR = re.compile(r"^[45]\d\d(?: [45]\.\d{1,3}\.\d{1,3})? unknown maile
 _TALKING = re.compile(r"^(?:\.\.\. w|W)hile talking to ([^\s:]+?)\.?:\s*$", re.IGNORECASE)
 _SENT = re.compile(r"^>>> (.+)$")
 _RECEIVED = re.compile(r"^<<< ?(.*)$")
+# "550 5.1.1 <user@example.jp>... User unknown"; some versions write "<user@example.jp>: ".
 _SUMMARY = re.compile(
-    r"^([245]\d\d)(?: ([245]\.\d{1,3}\.\d{1,3}))? <?([^<>\s]{1,320}@[^<>\s]{1,255}?)>?\.\.\. (.+)$"
+    r"^([245]\d\d)(?: ([245]\.\d{1,3}\.\d{1,3}))? <?([^<>\s]{1,320}@[^<>\s]{1,255}?)>?"
+    r"(?:\.\.\.|:) (.+)$"
 )
+_REPLY_LINE = re.compile(r"^[245]\d\d[ -]")
 
 # Sendmail's own summaries that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
@@ -134,6 +137,10 @@ def _read_address_list(text: str) -> tuple[list[str], dict[str, str], set[str], 
         if reason is not None:
             if listed and not pending_program:
                 reasons[listed[-1]] = reason.group(1)
+            continue
+        # Some relays write the reply under the address without "(reason: ...)".
+        if listed and _REPLY_LINE.match(line) and listed[-1] not in reasons:
+            reasons[listed[-1]] = line.strip()
             continue
         address_line = _LISTED.match(line)
         token = address_line.group(1) if address_line else ""

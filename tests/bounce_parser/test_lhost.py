@@ -403,3 +403,24 @@ def test_exim_own_routing_errors_hint_reason(error: str, reason: str) -> None:
     assert detection.findings[0].address == "anna@example.net"
     assert detection.findings[0].reason_hint is not None
     assert detection.findings[0].reason_hint.value == reason
+
+
+def test_sendmail_colon_summary_and_bare_reply_read() -> None:
+    raw = (
+        b"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\n"
+        b"Subject: Returned mail: see transcript for details\n\n"
+        b"   ----- The following addresses had permanent fatal errors -----\n"
+        b"<jan@example.net>\n"
+        b"<ewa@example.org>\n"
+        b"550 5.1.1 User unknown\n\n"
+        b"   ----- Transcript of session follows -----\n"
+        b"451 <jan@example.net>: Name server timeout\n"
+    )
+
+    detection = sendmail.detect(MessageView(raw))
+
+    assert detection is not None
+    first, second = detection.findings
+    assert (first.address, first.reply_code) == ("jan@example.net", "451")
+    assert first.diagnostic == "451 <jan@example.net>: Name server timeout"
+    assert (second.address, second.status) == ("ewa@example.org", "5.1.1")
