@@ -17,11 +17,11 @@ Evidence is weighed in this order:
    gives `onhold` or a sender-side class, never an address problem. Nothing
    at all gives `undefined`.
 
-Then the verdict is made safe: a user-unknown after DATA is a content
-filter's doing (`filtered`), a temporary code or a delayed action never
-yields a hard bounce (a null MX keeps `notaccept`, which the hard-bounce rule
-makes soft under a 4xx code), and a sender-stage rejection never blames the
-recipient address.
+Then the verdict is made safe. A user-unknown after DATA is a content
+filter's doing (`filtered`). A temporary code, retry wording or a delayed
+action never yields a hard bounce, although a null MX keeps `notaccept`
+because the hard-bounce rule already makes it soft under a 4xx code. A
+sender-stage rejection never blames the recipient address.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ _COMMAND_STAGES = {
     "BDAT": "data",
 }
 
-# A server that asks for a retry has not given a final verdict on the address,
-# whatever code it used.
+# A reply that requests a retry gives no final verdict on the address,
+# whatever code it carries.
 _TEMPORARY_WORDING_RE = re.compile(r"try again later|temporar(il)?y|please retry")
 
 #: Generic codes with no telling wording: the class of the code decides.

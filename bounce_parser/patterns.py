@@ -18,7 +18,7 @@ message. Vendor reference codes that these providers put only on refusals of
 one kind (Microsoft's S3150, Yahoo's TSS04 or BL21, Cox's AUP#CDRBL) are
 matched too.
 
-Besides English, the table knows user-unknown and mailbox-full wording in
+Besides English, the table matches user-unknown and mailbox-full wording in
 Polish, German, French, Spanish, Italian, Russian and Japanese only. Other
 languages fall through to the status code.
 """
