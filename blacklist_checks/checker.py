@@ -140,30 +140,36 @@ class _Run:
         self._options = options
         self._semaphore = asyncio.Semaphore(options.max_concurrency)
 
-    async def lookup(self, name: str, rdtype: str) -> DnsAnswer:
+    async def lookup(self, name: str, rdtype: str) -> tuple[DnsAnswer, float]:
+        """Return the answer and the seconds spent in the resolver, queueing excluded."""
         answer = DnsAnswer(LookupOutcome.ERROR, detail="not attempted")
+        spent = 0.0
         for _ in range(self._options.retries + 1):
             async with self._semaphore:
+                started = time.perf_counter()
                 try:
                     records = await self._resolver.resolve(name, rdtype)
                 except DnsError as exc:
                     answer = answer_from_error(exc)
                 else:
                     outcome = LookupOutcome.ANSWER if records else LookupOutcome.NO_DATA
-                    return DnsAnswer(outcome, tuple(records))
+                    answer = DnsAnswer(outcome, tuple(records))
+                finally:
+                    spent += time.perf_counter() - started
             if answer.outcome not in _RETRIED_OUTCOMES:
                 break
-        return answer
+        return answer, spent
 
     async def check(self, target: str, zone: Zone) -> ListingResult:
-        started = time.perf_counter()
         name = build_query_name(zone, target, self._options.dqs_key)
-        decision = interpret_answer(zone, await self.lookup(name, "A"))
+        answer, duration = await self.lookup(name, "A")
+        decision = interpret_answer(zone, answer)
 
         txt: tuple[str, ...] = ()
         if decision.status is ListingStatus.LISTED:
             # The TXT record is only the operator's explanation; a failure leaves it empty.
-            reason = await self.lookup(name, "TXT")
+            reason, txt_duration = await self.lookup(name, "TXT")
+            duration += txt_duration
             txt = reason.records if reason.outcome is LookupOutcome.ANSWER else ()
 
         return ListingResult(
@@ -177,7 +183,7 @@ class _Run:
             error=decision.error,
             reason=decision.reason,
             score=decision.score,
-            duration=time.perf_counter() - started,
+            duration=duration,
         )
 
     async def probe(self, zone: Zone) -> ZoneHealth:
@@ -190,7 +196,8 @@ class _Run:
     async def _probe_entry(self, zone: Zone, entry: str | None) -> DnsAnswer | None:
         if entry is None:
             return None
-        return await self.lookup(build_query_name(zone, entry, self._options.dqs_key), "A")
+        answer, _ = await self.lookup(build_query_name(zone, entry, self._options.dqs_key), "A")
+        return answer
 
 
 def _unique_zones(pairs: Sequence[tuple[str, Zone]]) -> list[Zone]:

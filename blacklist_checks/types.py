@@ -133,7 +133,8 @@ class ListingResult:
     For allowlist and score zones LISTED means the zone returned an entry; read
     `list_type` and `score` before treating it as bad news. `reason` is a short
     machine-readable why, e.g. `code=127.0.0.2`, `nxdomain`, `timeout`.
-    `duration` is the wall time in seconds of this target's lookups, retries included.
+    `duration` is the time in seconds spent waiting for this target's DNS answers (A and
+    TXT, retries included), excluding time queued behind the concurrency limit.
     """
 
     target: str
