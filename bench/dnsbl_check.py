@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from blacklist_checks import (  # noqa: E402
+from blacklist_checks import (
     CheckOptions,
     DnsPythonResolver,
     DomainCheck,
@@ -28,7 +28,7 @@ from blacklist_checks import (  # noqa: E402
     ZoneKind,
     run_check_domain,
 )
-from tests.support.rbldnsd import LOOPBACK, DelayingProxy, RbldnsdZone, start_rbldnsd  # noqa: E402
+from tests.support.rbldnsd import LOOPBACK, DelayingProxy, RbldnsdZone, start_rbldnsd
 
 ZONE_COUNT = 20
 IP_COUNT = 16
@@ -39,7 +39,7 @@ SLOW_ZONE = f"z{ZONE_COUNT:02d}.bench.test"
 def _zone_data(index: int) -> str:
     # Each zone lists the RFC 5782 test entry and a different pair of the 16 IPs.
     listed = {index % IP_COUNT + 1, (index * 7) % IP_COUNT + 1}
-    lines = [":127.0.0.2:Listed in zone %d: $" % index, "127.0.0.2"]
+    lines = [f":127.0.0.2:Listed in zone {index}: $", "127.0.0.2"]
     lines += [f"192.0.2.{host}" for host in sorted(listed)]
     return "\n".join(lines) + "\n"
 
