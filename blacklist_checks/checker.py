@@ -49,9 +49,9 @@ _ERROR_OUTCOMES: tuple[tuple[type[DnsError], LookupOutcome], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
-    """How a check runs. `dqs_key` switches Spamhaus zones to their DQS names."""
+    """Settings of one check run. `spamhaus_dqs_key` switches Spamhaus zones to their DQS names."""
 
-    dqs_key: str | None = None
+    spamhaus_dqs_key: str | None = None
     max_concurrency: int = 64
     retries: int = 1
     probe_health: bool = True
@@ -161,7 +161,7 @@ class _Run:
         return answer, spent
 
     async def check(self, target: str, zone: Zone) -> ListingResult:
-        name = build_query_name(zone, target, self._options.dqs_key)
+        name = build_query_name(zone, target, self._options.spamhaus_dqs_key)
         answer, duration = await self.lookup(name, "A")
         decision = interpret_answer(zone, answer)
 
@@ -196,7 +196,9 @@ class _Run:
     async def _probe_entry(self, zone: Zone, entry: str | None) -> DnsAnswer | None:
         if entry is None:
             return None
-        answer, _ = await self.lookup(build_query_name(zone, entry, self._options.dqs_key), "A")
+        answer, _ = await self.lookup(
+            build_query_name(zone, entry, self._options.spamhaus_dqs_key), "A"
+        )
         return answer
 
 

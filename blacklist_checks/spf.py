@@ -29,7 +29,6 @@ from blacklist_checks.types import IPNetwork
 MAX_DNS_LOOKUPS = 10
 MAX_VOID_LOOKUPS = 2
 MAX_MX_NAMES = 10
-_QUERYING_TERMS = ("include", "a", "mx", "ptr", "exists")
 
 
 class SpfStatus(StrEnum):

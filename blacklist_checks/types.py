@@ -11,7 +11,7 @@ IPNetwork = IPv4Network | IPv6Network
 
 
 class ZoneKind(StrEnum):
-    """What a zone is queried with: a reversed IP address or a domain name."""
+    """Kind of name a zone is queried with: a reversed IP address or a domain name."""
 
     IP = "ip"
     DOMAIN = "domain"
@@ -26,7 +26,7 @@ class ListType(StrEnum):
 
 
 class AnswerScheme(StrEnum):
-    """How the 127.x.y.z return codes of a zone are decoded into meanings."""
+    """Decoding rule that turns a zone's 127.x.y.z return codes into meanings."""
 
     EXACT = "exact"  # each address has its own meaning (Spamhaus ZEN, DBL)
     BITMASK = "bitmask"  # the last octet is a set of flags (SURBL, URIBL)
@@ -43,7 +43,7 @@ class ListingStatus(StrEnum):
 
 
 class LookupOutcome(StrEnum):
-    """What one DNS lookup came back with, before any DNSBL interpretation."""
+    """Result of one DNS lookup, before any DNSBL interpretation."""
 
     ANSWER = "answer"
     NXDOMAIN = "nxdomain"

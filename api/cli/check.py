@@ -104,7 +104,7 @@ def run_check(args: argparse.Namespace) -> int:
             resolver,
             explicit_ips=args.ip,
             use_spf=not args.no_spf,
-            options=CheckOptions(dqs_key=dqs_key),
+            options=CheckOptions(spamhaus_dqs_key=dqs_key),
         )
     except (BlacklistCheckError, ValueError) as exc:
         return _fail(str(exc))

@@ -144,7 +144,7 @@ async def test_check_targets_dqs_key_queries_dqs_zone() -> None:
     zone = _zone("zen.example.com", dqs_zone="zen.dq.example.net")
     resolver = FakeResolver()
 
-    await check_targets(["192.0.2.10"], [zone], resolver, CheckOptions(dqs_key="k3y"))
+    await check_targets(["192.0.2.10"], [zone], resolver, CheckOptions(spamhaus_dqs_key="k3y"))
 
     assert ("10.2.0.192.k3y.zen.dq.example.net", "A") in resolver.calls
 
