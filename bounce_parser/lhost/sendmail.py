@@ -54,6 +54,9 @@ _SUMMARY = re.compile(
     r"(?:\.\.\.|:) (.+)$"
 )
 _REPLY_LINE = re.compile(r"^[245]\d\d[ -]")
+_DSN_FIELD = re.compile(
+    r"^(?:Reporting-MTA|Final-Recipient|Original-Envelope-Id|Arrival-Date):", re.I
+)
 
 # Sendmail's own summaries that name the class.
 _HINTS: tuple[tuple[str, Reason], ...] = (
@@ -71,6 +74,7 @@ class _Attempt:
     reply: list[str]
     remote_mta: str | None
     command: str | None
+    notes: list[str]
 
 
 def detect(view: MessageView) -> Detection | None:
@@ -85,18 +89,22 @@ def detect(view: MessageView) -> Detection | None:
     text = _common.cut_before(text, _ORIGINAL_MARKERS)
 
     listed, reasons, programs, is_delay = _read_address_list(text)
-    attempts = _read_transcript(text)
+    transcript = _transcript_lines(text)
+    attempts, last_reply = _read_transcript(transcript)
     mailer_error = _MAILER_ERROR.search(text)
-    transcript_at = text.find("Transcript of session follows")
-    transcript = " ".join(text[transcript_at:].split()[5:])[:1000] if transcript_at >= 0 else ""
+    transcript_text = " ".join(" ".join(transcript).split())[:1000]
     findings: list[Finding] = []
     for address in dict.fromkeys([*listed, *attempts]):
         if address in programs:
-            summary = mailer_error.group(0) if mailer_error else transcript
+            summary = mailer_error.group(0) if mailer_error else transcript_text
             finding = _program_finding(address, summary or reasons.get(address, ""))
+        elif address in attempts:
+            finding = _finding(address, attempts[address], None)
+        elif address in reasons:
+            finding = _finding(address, None, reasons[address])
         else:
-            reason = reasons.get(address) or transcript
-            finding = _finding(address, attempts.get(address), reason)
+            # Only the session replay names the failure: its last remote reply.
+            finding = _finding(address, last_reply, transcript_text)
         if is_delay:
             finding.action = "delayed"
         findings.append(finding)
@@ -154,14 +162,37 @@ def _read_address_list(text: str) -> tuple[list[str], dict[str, str], set[str], 
     return listed, reasons, programs, is_delay
 
 
-def _read_transcript(text: str) -> dict[str, _Attempt]:
-    """Read each recipient's summary line and the remote reply just before it."""
+def _transcript_lines(text: str) -> list[str]:
+    """Return the lines of the session replay, up to the blank line that ends it."""
+    start = text.find("Transcript of session follows")
+    if start < 0:
+        return []
+    lines: list[str] = []
+    for line in text[start:].split("\n")[1:]:
+        if not line.strip():
+            if lines:
+                break
+            continue
+        if _SECTION.match(line) or _DSN_FIELD.match(line):
+            break
+        lines.append(line)
+    return lines
+
+
+def _read_transcript(lines: list[str]) -> tuple[dict[str, _Attempt], _Attempt | None]:
+    """Read each recipient's summary line and the remote reply just before it.
+
+    Also returns the last remote reply of the replay, for listed addresses that
+    no summary line names.
+    """
     attempts: dict[str, _Attempt] = {}
     remote_mta: str | None = None
     command: str | None = None
     reply: list[str] = []
+    notes: list[str] = []
     last: _Attempt | None = None
-    for line in text.split("\n"):
+    last_reply: _Attempt | None = None
+    for line in lines:
         talking = _TALKING.match(line.strip())
         if talking is not None:
             remote_mta, command, reply = talking.group(1), None, []
@@ -179,6 +210,7 @@ def _read_transcript(text: str) -> dict[str, _Attempt]:
                 last.command = "RCPT"
             last = None
             reply.append(received.group(1))
+            last_reply = _Attempt("", list(reply), remote_mta, command, [])
             continue
         host_line = _HOST_LINE.match(line)
         if host_line is not None:
@@ -189,13 +221,16 @@ def _read_transcript(text: str) -> dict[str, _Attempt]:
             continue
         summary = _SUMMARY.match(line.strip())
         if summary is None:
+            # Output of a local delivery agent ("mail.local: unknown user: jan").
+            if not _REPLY_LINE.match(line.strip()):
+                notes.append(line.strip())
             continue
         address = _common.address_of(summary.group(3))
         if address is not None and address not in attempts:
-            last = _Attempt(line.strip(), reply, remote_mta, command)
+            last = _Attempt(line.strip(), reply, remote_mta, command, notes)
             attempts[address] = last
-        reply = []
-    return attempts
+        reply, notes = [], []
+    return attempts, last_reply
 
 
 def _finding(address: str, attempt: _Attempt | None, reason: str | None) -> Finding:
@@ -205,6 +240,7 @@ def _finding(address: str, attempt: _Attempt | None, reason: str | None) -> Find
         summary = _SUMMARY.match(attempt.summary)
         own_text = summary.group(4) if summary else attempt.summary
         diagnostic = own_text if _common.reply_code_at_start(own_text) else attempt.summary
+        diagnostic = " ".join([*attempt.notes, diagnostic])
     else:
         diagnostic = reason or ""
     finding = _common.finding_from_reply(
