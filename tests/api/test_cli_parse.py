@@ -118,9 +118,7 @@ def test_parse_stdin_mbox_is_split(
     assert [r["file"] for r in _json_lines(capsys.readouterr().out)] == ["-#1", "-#2"]
 
 
-def test_parse_missing_path_exits_2_and_reads_the_rest(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_parse_missing_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bounce.eml").write_bytes(_DSN)
     missing = tmp_path / "missing.eml"
 

@@ -49,7 +49,7 @@ def test_parse_message_arf_reads_every_rcpt_to() -> None:
     assert report.original.message_id == "<inv42@example.org>"
 
 
-def test_parse_message_arf_without_rcpt_to_uses_original_to() -> None:
+def test_arf_falls_back_to_original_to() -> None:
     report = parse_message(_arf("Feedback-Type: abuse\nUser-Agent: X/1\nVersion: 1\n"))
 
     assert [r.address for r in report.recipients] == ["customer@example.net"]
@@ -63,7 +63,7 @@ def test_parse_message_arf_removal_recipient_is_the_recipient() -> None:
     assert report.recipients[0].feedback_type == "opt-out"
 
 
-def test_parse_message_arf_redacted_recipient_is_reported_without_address() -> None:
+def test_arf_redacted_recipient_has_empty_address() -> None:
     original = _ORIGINAL.replace("Customer <customer@example.net>", '"undisclosed"')
     report = parse_message(_arf("Feedback-Type: abuse\nUser-Agent: X/1\n", original))
 
@@ -93,7 +93,7 @@ def test_parse_message_jmrp_reads_hotmail_headers_of_original() -> None:
     assert report.recipients[0].feedback_type == "abuse"
 
 
-def test_parse_message_apple_unsubscribe_is_opt_out_from_sender() -> None:
+def test_apple_unsubscribe_is_opt_out() -> None:
     raw = (
         b"From: someone@icloud.example\nTo: opt-out-1@example.org\nSubject: unsubscribe\n"
         b"Auto-Submitted: auto-replied\nX-Apple-Unsubscribe: true\n\n"

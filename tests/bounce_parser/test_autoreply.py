@@ -41,7 +41,7 @@ def test_parse_message_auto_reply_is_vacation(subject: str, extra: str) -> None:
     assert report.recipients[0].hard_bounce is False
 
 
-def test_parse_message_auto_replied_from_postmaster_is_not_vacation() -> None:
+def test_autoreply_postmaster_sender_ignored() -> None:
     raw = _message(
         "email bounce notification",
         sender="postmaster@example.de",
@@ -50,7 +50,7 @@ def test_parse_message_auto_replied_from_postmaster_is_not_vacation() -> None:
     assert parse_message(raw).kind is ReportKind.NOT_BOUNCE
 
 
-def test_parse_message_auto_replied_failure_subject_is_not_vacation() -> None:
+def test_autoreply_failure_subject_ignored() -> None:
     raw = _message("Undeliverable: Invoice 42", extra="Auto-Submitted: auto-replied\n")
     assert parse_message(raw).kind is not ReportKind.AUTO_REPLY
 

@@ -65,7 +65,7 @@ def test_detect_dsn_two_recipients_reads_every_field() -> None:
     assert second.diagnostic == ("connect to mx.example.net[192.0.2.25]:25: Connection timed out")
 
 
-def test_parse_message_dsn_user_unknown_is_hard_and_keeps_original() -> None:
+def test_dsn_user_unknown_is_hard() -> None:
     report = parse_message(_report(_TWO_RECIPIENTS))
 
     assert report.kind is ReportKind.DELIVERY_STATUS
@@ -148,7 +148,7 @@ def test_detect_dsn_status_comment_stands_in_for_diagnostic() -> None:
     assert detection.findings[0].diagnostic == "example.net: host name lookup failure"
 
 
-def test_detect_dsn_generic_status_yields_to_specific_code_in_diagnostic() -> None:
+def test_detect_dsn_specific_diagnostic_status_wins() -> None:
     fields = (
         "Final-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 5.0.0\n"
         "Diagnostic-Code: smtp; 550 #5.1.0 Address rejected.\n"
@@ -173,7 +173,7 @@ def test_detect_dsn_without_recipient_fields_is_none() -> None:
     assert detect_dsn(MessageView(_report(fields))) is None
 
 
-def test_diagnostic_from_text_skips_field_lines_and_bare_address() -> None:
+def test_diagnostic_from_text_skips_field_lines() -> None:
     text = (
         "Final-Recipient: rfc822; a@example.net\n\n"
         "   ----- The following addresses had permanent fatal errors -----\n<a@example.net>\n\n"

@@ -111,11 +111,13 @@ def test_parse_message_faulty_detector_is_skipped_and_named(
     assert "detector broken_detector failed: ValueError: boom" in report.problems
 
 
-def test_parse_message_unknown_charset_is_decoded() -> None:
+def test_message_view_unknown_charset_falls_back_to_latin1() -> None:
     raw = (
         b"From: MAILER-DAEMON@mx.example.com\nSubject: =?x-unknown?q?fail=E9?=\n"
         b"Content-Type: text/plain; charset=x-unknown\n\nD\xe9livraison \xe9chou\xe9e.\n"
     )
-    report = parse_message(raw)
+    view = MessageView(raw)
 
-    assert report.kind is ReportKind.NOT_BOUNCE
+    assert view.text == "D\u00e9livraison \u00e9chou\u00e9e.\n"
+    assert view.subject == "fail\u00e9"
+    assert parse_message(raw).kind is ReportKind.NOT_BOUNCE
