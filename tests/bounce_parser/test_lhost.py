@@ -424,3 +424,30 @@ def test_sendmail_colon_summary_and_bare_reply_read() -> None:
     assert (first.address, first.reply_code) == ("jan@example.net", "451")
     assert first.diagnostic == "451 <jan@example.net>: Name server timeout"
     assert (second.address, second.status) == ("ewa@example.org", "5.1.1")
+
+
+def test_sendmail_local_agent_output_kept_in_diagnostic() -> None:
+    raw = (
+        b"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\n"
+        b"Subject: Returned mail: see transcript for details\n\n"
+        b"   ----- The following addresses had permanent fatal errors -----\n"
+        b"<jan@example.net>\n\n"
+        b"   ----- Transcript of session follows -----\n"
+        b"mail.local: unknown user: jan\n"
+        b"554 <jan@example.net>... Service unavailable\n\n"
+        b"Reporting-MTA: dns; mx.example.com\n\n"
+        b"Final-Recipient: RFC822; jan@example.net\n"
+        b"Action: failed\n"
+        b"Status: 5.5.0\n"
+    )
+
+    detection = sendmail.detect(MessageView(raw))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert (
+        finding.diagnostic
+        == "mail.local: unknown user: jan 554 <jan@example.net>... Service unavailable"
+    )
+    assert finding.reply_code == "554"
+    assert finding.status == "5.5.0"
