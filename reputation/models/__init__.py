@@ -46,3 +46,7 @@ __all__ = [
     "UTCDateTime",
     "WebhookDelivery",
 ]
+
+# DNSBL monitoring keeps its models in its own package; importing them here registers
+# their tables on `Base.metadata` for Alembic and the test fixtures.
+import reputation.monitoring.models  # noqa: E402, F401
