@@ -71,7 +71,7 @@ def answer_from_error(error: DnsError) -> DnsAnswer:
     for error_type, outcome in _ERROR_OUTCOMES:
         if isinstance(error, error_type):
             return DnsAnswer(outcome, detail=error.detail)
-    return DnsAnswer(LookupOutcome.ERROR, detail=str(error))
+    return DnsAnswer(LookupOutcome.ERROR, detail=error.detail)
 
 
 def distrust_unhealthy(

@@ -122,9 +122,9 @@ class DnsPythonResolver:
                 response = await self._exchange(query, server)
             except DnsError as exc:
                 last_error = exc
+                # The query name is not logged: with a Spamhaus DQS key it contains the key.
                 _log.debug(
                     "dns_server_failed",
-                    name=name,
                     rdtype=rdtype,
                     server=server.host,
                     port=server.port,

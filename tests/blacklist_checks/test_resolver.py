@@ -3,6 +3,7 @@
 import time
 
 import pytest
+import structlog.testing
 
 from blacklist_checks import (
     DnsNameNotFound,
@@ -108,3 +109,14 @@ async def test_resolve_falls_back_to_next_server(
     resolver = DnsPythonResolver([silent_server.address, rbldnsd_server.address], timeout=0.3)
 
     assert await resolver.resolve("2.0.0.127.bl.test", "A") == ["127.0.0.2"]
+
+
+async def test_resolve_failure_log_omits_query_name(silent_server: SilentServer) -> None:
+    """A Spamhaus DQS query name contains the account key, so it must not reach the logs."""
+    resolver = DnsPythonResolver([silent_server.address], timeout=0.1)
+
+    with structlog.testing.capture_logs() as logs, pytest.raises(DnsTimeout):
+        await resolver.resolve("2.0.0.127.s3cretkey.zen.dq.example.net", "A")
+
+    assert logs
+    assert "s3cretkey" not in repr(logs)
