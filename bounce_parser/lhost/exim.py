@@ -25,6 +25,7 @@ _SUBJECT = re.compile(
     r"|returning message to sender",
     re.IGNORECASE,
 )
+# NOTE: Exim's "Message frozen" notices name no failed address, so they yield no finding.
 _LIST_START = re.compile(
     r"address\(es\) failed:|following address failed:"
     r"|address(?:es)? to which the message has not yet been delivered (?:is|are):"

@@ -32,7 +32,8 @@ _ORIGINAL_MARKERS = (
     "--- Enclosed are the original headers",
     "--- Enclosed is a copy of the message",
     "--- Undelivered message follows",
-    "--- Original message follows.",
+    # "--- Original message follows." (Yahoo!), "= Original message follows" (Yahoo! JAPAN).
+    "Original message follows",
 )
 _INTRODUCTIONS = (
     "This is the qmail",
