@@ -121,7 +121,7 @@ async def check_targets(
         for target in targets
         if zone_accepts(zone, target)
     ]
-    probed = [zone for zone in _unique_zones(pairs)] if options.probe_health else []
+    probed = _unique_zones(pairs) if options.probe_health else []
 
     checks = asyncio.gather(*(run.check(target, zone) for target, zone in pairs))
     probes = asyncio.gather(*(run.probe(zone) for zone in probed))
