@@ -19,7 +19,11 @@ from bounce_parser.lhost import _common
 from bounce_parser.message import MessageView
 from bounce_parser.types import Detection, Finding, Reason
 
-_START = "did not reach the following recipient(s):"
+# Exchange 5.5 Internet Mail Service, and Exchange 2000/2003 SMTP, headings.
+_STARTS = (
+    "did not reach the following recipient(s):",
+    "The following recipient(s) could not be reached:",
+)
 _RECIPIENT_LINE = re.compile(r"^<?([^<>\s]{1,320}@[^<>\s]{1,255}?)>? on (.+)$")
 _EXCHANGE_CODE = re.compile(r"\(([0-9A-F]{8})\)")
 
@@ -36,20 +40,24 @@ def detect(view: MessageView) -> Detection | None:
     sender = view.from_.lower()
     if not (
         view.msg.get("X-MS-Embedded-Report") is not None
+        or (view.header("X-MimeOLE") or "").startswith("Produced By Microsoft Exchange")
         or view.subject.startswith("Undeliverable")
         or "postmaster" in sender
         or "administrator" in sender
     ):
         return None
     text = view.text
-    start = text.find(_START)
+    for heading in _STARTS:
+        start = text.find(heading)
+        if start >= 0:
+            break
     if start < 0:
         return None
 
     findings: list[Finding] = []
     lines: list[str] = []
     address: str | None = None
-    for line in text[start + len(_START) : start + _common.MAX_SCAN_CHARS].split("\n"):
+    for line in text[start + len(heading) : start + _common.MAX_SCAN_CHARS].split("\n"):
         recipient = _RECIPIENT_LINE.match(line.strip())
         if recipient is None and address is not None and line.strip():
             lines.append(line)

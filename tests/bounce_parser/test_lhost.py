@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from bounce_parser import parse_message
-from bounce_parser.lhost import LHOST_DETECTORS, _common, exim, postfix, qmail, sendmail
+from bounce_parser.lhost import (
+    LHOST_DETECTORS,
+    _common,
+    exchange2003,
+    exim,
+    postfix,
+    qmail,
+    sendmail,
+)
 from bounce_parser.message import MessageView
 
 CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/bounces"
@@ -451,3 +459,27 @@ def test_sendmail_local_agent_output_kept_in_diagnostic() -> None:
     )
     assert finding.reply_code == "554"
     assert finding.status == "5.5.0"
+
+
+def test_exchange2000_unreached_recipient_reads_status() -> None:
+    raw = (
+        b"From: System Administrator <postmaster@example.com>\n"
+        b"Subject: Undeliverable: invoice 2024/11\n"
+        b"Content-Type: text/plain\n\n"
+        b"Your message did not reach some or all of the intended recipients.\n\n"
+        b"      Subject:\tinvoice 2024/11\n\n"
+        b"The following recipient(s) could not be reached:\n\n"
+        b"      Anna.Nowak@Example.COM on 4/29/2010 11:34 PM\n"
+        b"            The e-mail account does not exist at the organization this message\n"
+        b"            was sent to.\n"
+        b"            <mx.example.com #5.1.1>\n"
+    )
+
+    detection = exchange2003.detect(MessageView(raw))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert finding.address == "Anna.Nowak@example.com"
+    assert finding.status == "5.1.1"
+    assert finding.diagnostic is not None
+    assert finding.diagnostic.startswith("The e-mail account does not exist")
