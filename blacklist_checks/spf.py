@@ -117,7 +117,14 @@ class _Walk:
             return []
 
     async def fetch_record(self, domain: str) -> str | None:
-        records = [text for text in await self.query(domain, "TXT") if is_spf_record(text)]
+        try:
+            answers = await self.resolver.resolve(domain, "TXT")
+        except DnsNameNotFound:
+            return None
+        except DnsError as exc:
+            # Without the record nothing below it can be walked (RFC 7208 section 4.4).
+            raise _Stop(SpfStatus.TEMPERROR, f"TXT lookup of {domain} failed: {exc}") from exc
+        records = [text for text in answers if is_spf_record(text)]
         if len(records) > 1:
             raise _Stop(SpfStatus.PERMERROR, f"{domain} publishes {len(records)} SPF records")
         return records[0] if records else None
@@ -231,15 +238,13 @@ async def evaluate_spf(domain: str, resolver: Resolver) -> SpfResult:
     try:
         record = await walk.fetch_record(name)
         if record is None:
-            status = SpfStatus.TEMPERROR if walk.temperror else SpfStatus.NONE
+            status = SpfStatus.NONE
         else:
             await walk.walk_record(name, record, (name,), "spf", "+")
     except _Stop as stop:
         status, error = stop.status, stop.message
     if status is SpfStatus.VALID and walk.temperror:
         status, error = SpfStatus.TEMPERROR, walk.temperror
-    if status is SpfStatus.TEMPERROR and error is None:
-        error = walk.temperror
 
     return SpfResult(
         domain=name,

@@ -190,3 +190,18 @@ async def test_evaluate_spf_lookup_failure_inside_is_temperror() -> None:
 
     assert result.status is SpfStatus.TEMPERROR
     assert len(result.networks) == 1
+
+
+async def test_evaluate_spf_include_txt_timeout_is_temperror() -> None:
+    resolver = FakeResolver(
+        {
+            ("example.com", "TXT"): _txt("v=spf1 include:_spf.example.com -all"),
+            ("_spf.example.com", "TXT"): DnsTimeout,
+        }
+    )
+
+    result = await evaluate_spf("example.com", resolver)
+
+    assert result.status is SpfStatus.TEMPERROR
+    assert result.error is not None
+    assert "_spf.example.com" in result.error
