@@ -196,7 +196,11 @@ def observe_send_check(seconds: float, allowed: int, suppressed: int, invalid: i
 
 
 def observe_dnsbl_query(zone: str, seconds: float, outcome: str) -> None:
-    """Record one DNSBL query; `outcome` is `listed`, `not_listed` or `unknown`."""
+    """Record one DNSBL query; `outcome` is `listed`, `not_listed` or `unknown`.
+
+    `zone` is the catalogue name (`blacklist_checks` `Zone.name`), never the name queried,
+    which starts with the Spamhaus DQS key when one is configured.
+    """
     zone_label = normalise_dns_name(zone)
     outcome_label = normalise_vocabulary(outcome, DnsblOutcome, fallback=DnsblOutcome.UNKNOWN)
     _DNSBL_QUERY_DURATION.labels(zone=zone_label).observe(seconds)
@@ -207,6 +211,7 @@ def record_dnsbl_check_failure(zone: str, error: str) -> None:
     """Count one DNSBL query that failed.
 
     `error` is a `DnsblError` value or the `reason` of an unknown `blacklist_checks` result.
+    `zone` is the catalogue name, as for `observe_dnsbl_query`.
     """
     error_label = normalise_dnsbl_error(error)
     _DNSBL_CHECK_FAILURES.labels(zone=normalise_dns_name(zone), error=error_label).inc()
