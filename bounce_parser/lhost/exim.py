@@ -1,7 +1,7 @@
 """Exim and MX Logic bounces and delay warnings: "Mail delivery failed".
 
-Exim lists each failed address indented by two spaces, with the
-error indented by four below it:
+Exim lists each failed address indented by two spaces, with the error
+indented by four below it:
 
       kijitora@example.jp
         SMTP error from remote mail server after RCPT TO:<kijitora@example.jp>:
@@ -49,7 +49,7 @@ _SMTP_ERROR = re.compile(
     r"(?:SMTP error from remote (?:mail server|mailer)|LMTP error) after"
     r" (.{1,300}?):(?:\s+|$)(?=host\s|[245]\d\d[\s-]|$)"
 )
-_HOST = re.compile(r"host\s+(\S+)\s+\[([^\]]{1,64})\]:?\s*")
+_HOST = re.compile(r"\bhost\s+(\S+)\s+\[([^\]]{1,64})\]:?\s*")
 _TRANSCRIPT_HEADER = re.compile(r"^------ (.+?)(?: ------)?$")
 
 # Exim's own texts that name the class.
@@ -76,6 +76,7 @@ def detect(view: MessageView) -> Detection | None:
     """Read an Exim bounce or delay warning; None when the message is not one."""
     if not (view.from_.startswith("Mail Delivery System") or _SUBJECT.search(view.subject)):
         return None
+    # Mail.Ru writes Exim's template with its own additions; its provider detector reads it.
     if "mail.ru" in view.from_.lower():
         return None
     text = _common.cut_before(view.text, _ORIGINAL_MARKERS)
