@@ -94,6 +94,7 @@ class _Walk:
     networks: list[SpfNetwork] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     temperror: str | None = None
+    failed_lookups: int = 0
 
     def count_lookup(self, term: str) -> None:
         self.lookups += 1
@@ -112,6 +113,7 @@ class _Walk:
         except DnsNameNotFound:
             return []
         except DnsError as exc:
+            self.failed_lookups += 1
             self.temperror = self.temperror or f"{rdtype} lookup of {name} failed: {exc}"
             self.problems.append(f"temperror: {exc}")
             return []
@@ -179,8 +181,10 @@ class _Walk:
             self.check_loop(target, chain)
             await self.walk(target, chain, f"{path}:include:{target}", qualifier)
         elif mechanism.name == "a":
+            failures = self.failed_lookups
             found = await self.add_host(target, mechanism, f"{path}:a:{target}", qualifier)
-            if not found:
+            # A failed lookup is a temperror, not a void lookup (RFC 7208 section 4.6.4).
+            if not found and self.failed_lookups == failures:
                 self.count_void(target)
         else:
             await self.add_mx(target, mechanism, f"{path}:mx:{target}", qualifier)
@@ -218,10 +222,12 @@ class _Walk:
         return found
 
     async def add_mx(self, target: str, mechanism: Mechanism, source: str, qualifier: str) -> None:
+        failures = self.failed_lookups
         exchanges = [answer.split()[-1].rstrip(".") for answer in await self.query(target, "MX")]
         exchanges = [name for name in exchanges if name]  # "0 ." is a null MX (RFC 7505)
         if not exchanges:
-            self.count_void(target)
+            if self.failed_lookups == failures:
+                self.count_void(target)
             return
         if len(exchanges) > MAX_MX_NAMES:
             raise _Stop(SpfStatus.PERMERROR, f"mx:{target} has more than 10 MX names")

@@ -189,6 +189,7 @@ async def test_evaluate_spf_lookup_failure_inside_is_temperror() -> None:
     result = await evaluate_spf("example.com", resolver)
 
     assert result.status is SpfStatus.TEMPERROR
+    assert result.void_lookup_count == 0
     assert len(result.networks) == 1
 
 
