@@ -124,9 +124,10 @@ def detection(family: str, findings: list[Finding], view: MessageView) -> Detect
     """Wrap `findings` in a delivery-status detection, or None when there are none.
 
     When the bounce also carries an RFC 3464 part, its fields fill the ones the
-    text left empty (Exim writes Status only there). Recipients
-    that only the part names are not added: they are aliases or forwards of
-    the ones the text lists.
+    text left empty (Exim writes Status only there), and its Action: delayed
+    wins. Recipients that only the part names are not added, because they are
+    aliases or forwards of the ones the text lists. A finding whose address has
+    no domain and that the part does not qualify is dropped.
     """
     if not findings:
         return None
@@ -173,6 +174,8 @@ def _merge_dsn(findings: list[Finding], view: MessageView) -> None:
         for name in _MERGED_FIELDS:
             if getattr(own, name) is None:
                 setattr(own, name, getattr(other, name))
+        if (other.action or "").lower() == "delayed":
+            own.action = "delayed"
         # The remote server's code in the diagnostic is more precise than the
         # Status the reporting MTA derived from it (OpenSMTPD writes 5.0.0).
         quoted = find_status(own.diagnostic)
