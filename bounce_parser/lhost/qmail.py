@@ -66,14 +66,12 @@ _HINTS: tuple[tuple[str, Reason], ...] = (
     ("Sorry, I couldn't find a mail exchanger or IP address", Reason.NOTACCEPT),
     ("Sorry, I wasn't able to establish an SMTP connection", Reason.NETWORKERROR),
 )
-
-
 _ADDRESS_REASONS = frozenset({Reason.HOSTUNKNOWN, Reason.NOTACCEPT})
 
 
 def detect(view: MessageView) -> Detection | None:
     """Read a qmail bounce; None when the message is not one."""
-    if "failure" not in view.subject.lower() and "MAILER-DAEMON" not in view.from_:
+    if "failure" not in view.subject.lower() and "mailer-daemon" not in view.from_.lower():
         return None
     text = view.text
     is_relay = _RELAY_INTRODUCTION in text
