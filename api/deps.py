@@ -69,7 +69,9 @@ def get_session(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope commits before the response is sent, so a failed commit is an error
+# response rather than a success the client already received.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 #: For work that outlives the route call, such as a streamed export, which opens its own session.
 SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 

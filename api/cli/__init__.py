@@ -12,7 +12,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES: tuple[str, ...] = ("api.cli.parse",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "api.cli.parse",
+    "api.cli.serve",
+    "api.cli.tenants",
+    "api.cli.ingest",
+    "api.cli.check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

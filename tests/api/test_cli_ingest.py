@@ -1,0 +1,182 @@
+"""`mailrep ingest` and `mailrep reparse`, run in-process on the test databases."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.cli import main
+from reputation.models import Message, Suppression
+from reputation.settings import get_settings
+from tests.api.cli_support import cli_db, cli_env
+from tests.api.samples import make_dsn
+
+__all__ = ["cli_db", "cli_env"]
+
+
+@pytest.fixture
+def tenant(cli_db: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["tenant", "create", "acme"]) == 0
+    capsys.readouterr()
+    return "acme"
+
+
+def _mbox(*messages: bytes) -> bytes:
+    return b"".join(b"From MAILER-DAEMON Mon Mar  2 09:30:00 2026\n" + m + b"\n" for m in messages)
+
+
+def _summary(capsys: pytest.CaptureFixture[str]) -> str:
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def test_ingest_files_mbox_and_directory(
+    tenant: str, tmp_path: Path, session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    (folder / "a.eml").write_bytes(make_dsn("a@example.org"))
+    (folder / "b.eml").write_bytes(make_dsn("b@example.org", status="4.2.2"))
+    (folder / "ignored.txt").write_bytes(b"not a message file")
+    mbox = tmp_path / "bounces.mbox"
+    mbox.write_bytes(_mbox(make_dsn("c@example.org"), make_dsn("d@example.org")))
+
+    code = main(["ingest", str(folder), str(mbox), "--tenant", tenant])
+
+    assert code == 0
+    assert _summary(capsys) == (
+        "read 4, new 4, duplicates 0, suppressed 3, unparseable 0, errors 0"
+    )
+    assert session.scalar(select(func.count()).select_from(Suppression)) == 3
+
+
+def test_ingest_again_counts_duplicates(
+    tenant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.eml"
+    path.write_bytes(make_dsn("a@example.org"))
+    main(["ingest", str(path)])
+    capsys.readouterr()
+
+    code = main(["ingest", str(path)])
+
+    assert code == 0
+    assert _summary(capsys) == "read 1, new 0, duplicates 1, suppressed 0, unparseable 0, errors 0"
+
+
+def test_ingest_maildir_reads_new_and_cur(
+    tenant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for folder, address in (("new", "a@example.org"), ("cur", "b@example.org")):
+        (tmp_path / "Maildir" / folder).mkdir(parents=True)
+        (tmp_path / "Maildir" / folder / "1709371800.M1P1.mx:2,").write_bytes(make_dsn(address))
+    (tmp_path / "Maildir" / "tmp").mkdir()
+
+    main(["ingest", str(tmp_path / "Maildir")])
+
+    assert _summary(capsys).startswith("read 2, new 2,")
+
+
+def test_ingest_stdin_mbox_from_mta(
+    tenant: str,
+    monkeypatch: pytest.MonkeyPatch,
+    session: Session,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = _mbox(make_dsn("a@example.org"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+    code = main(["ingest", "-", "--stream", "marketing"])
+
+    assert code == 0
+    assert _summary(capsys).startswith("read 1, new 1,")
+    assert session.scalar(select(Message.stream)) == "marketing"
+
+
+def test_ingest_missing_path_is_error_but_goes_on(
+    tenant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.eml"
+    path.write_bytes(make_dsn("a@example.org"))
+
+    code = main(["ingest", str(tmp_path / "missing.eml"), str(path)])
+    captured = capsys.readouterr()
+
+    assert code == 1
+    assert "missing.eml does not exist" in captured.err
+    assert captured.out.strip() == (
+        "read 1, new 1, duplicates 0, suppressed 1, unparseable 0, errors 1"
+    )
+
+
+def test_ingest_too_large_message_is_error(
+    tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MAILREP_MAX_MESSAGE_BYTES", "100")
+    get_settings.cache_clear()
+    path = tmp_path / "a.eml"
+    path.write_bytes(make_dsn("a@example.org"))
+
+    code = main(["ingest", str(path)])
+    captured = capsys.readouterr()
+
+    assert code == 1
+    assert "exceeds the limit of 100 bytes" in captured.err
+    assert captured.out.strip().endswith("errors 1")
+
+
+def test_ingest_unparseable_is_counted(
+    tenant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "junk.eml"
+    path.write_bytes(b"")
+
+    main(["ingest", str(path)])
+
+    assert "unparseable 1" in _summary(capsys)
+
+
+def test_ingest_two_tenants_needs_tenant_option(
+    tenant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["tenant", "create", "other"])
+    capsys.readouterr()
+
+    code = main(["ingest", str(tmp_path)])
+
+    assert code == 1
+    assert capsys.readouterr().err == "mailrep: 2 tenants exist; name one with --tenant\n"
+
+
+def test_ingest_server_without_key_fails(
+    cli_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["ingest", "-", "--server", "http://127.0.0.1:9"])
+
+    assert code == 1
+    assert "--api-key" in capsys.readouterr().err
+
+
+def test_reparse_prints_summary(
+    tenant: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.eml"
+    path.write_bytes(make_dsn("a@example.org"))
+    main(["ingest", str(path)])
+    capsys.readouterr()
+
+    code = main(["reparse", "--tenant", tenant])
+
+    assert code == 0
+    assert capsys.readouterr().out == ("reparsed 1, changed 0, suppressions added 0, lifted 0\n")
+
+
+def test_reparse_unknown_tenant_fails(tenant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["reparse", "--tenant", "nobody"])
+
+    assert code == 1
+    assert capsys.readouterr().err == "mailrep: tenant 'nobody' not found\n"
