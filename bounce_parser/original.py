@@ -38,6 +38,7 @@ _MARKER = re.compile(
     r")",
     re.IGNORECASE,
 )
+_RETURN_PATH_LINE = re.compile(r"^Return-Path:", re.MULTILINE)
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{0,60}:[ \t]?")
 _HEADER_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
 
@@ -75,10 +76,12 @@ def _embedded_message(part: email.message.Message) -> email.message.Message | No
     payload = part.get_payload()
     if isinstance(payload, list) and payload and isinstance(payload[0], email.message.Message):
         inner = payload[0]
-        # A message/rfc822 part whose body was transfer-encoded parses as one
-        # empty message; its headers are then in the decoded payload text.
         if inner.keys():
             return inner
+        # A blank line before the embedded headers leaves them in the body.
+        body = inner.get_payload()
+        return _parse_headers(body) if isinstance(body, str) else None
+    # A message/rfc822 part whose body was transfer-encoded stays text.
     return _parse_headers(part_text(part, _MAX_HEADER_CHARS))
 
 
@@ -100,6 +103,15 @@ def _pasted_headers(text: str) -> email.message.Message | None:
         block = _leading_header_block(lines)
         if block:
             return _HEADER_PARSER.parsestr("\n".join(block), headersonly=True)
+
+    # Old Sendmail pastes the original after the DSN fields with no marker;
+    # Return-Path is the first header a delivered copy carries.
+    return_path = _RETURN_PATH_LINE.search(text)
+    if return_path is not None:
+        lines = text[return_path.start() : return_path.start() + _MAX_HEADER_CHARS].split("\n")
+        block = _leading_header_block(lines)
+        if block:
+            return _HEADER_PARSER.parsestr("\n".join(block), headersonly=True)
     return None
 
 
@@ -107,12 +119,21 @@ def _leading_header_block(lines: list[str]) -> list[str]:
     block: list[str] = []
     for line in lines:
         stripped = line.strip()
-        if _HEADER_LINE.match(stripped) or (block and line[:1] in (" ", "\t") and stripped):
-            block.append(stripped if not block or line[:1] not in (" ", "\t") else line)
+        if not stripped:
+            if block:
+                break
             continue
-        if not stripped and not block:
-            continue
-        break
+        if not block and not stripped.strip("-=_*~#"):
+            continue  # a rule line between the marker and the headers
+        if _HEADER_LINE.match(stripped):
+            block.append(stripped)
+        elif block:
+            # A continuation line, or one that lost its indentation when the
+            # bounce text was rewrapped (GMX): either way it belongs to the
+            # previous header.
+            block.append(" " + stripped)
+        else:
+            break
     has_identity = any(
         line.split(":", 1)[0].lower() in ("from", "to", "subject", "message-id") for line in block
     )

@@ -55,3 +55,36 @@ def test_extract_original_pasted_after_marker_reads_headers() -> None:
 def test_extract_original_without_original_is_none() -> None:
     raw = b"From: a@example.com\nSubject: hello\n\nJust text, no original here.\n"
     assert extract_original(MessageView(raw)) is None
+
+
+def test_extract_original_blank_line_before_embedded_headers() -> None:
+    original = extract_original(MessageView(_multipart("message/rfc822", "\n" + _HEADERS)))
+
+    assert original is not None
+    assert original.message_id == "<inv42@example.org>"
+
+
+def test_extract_original_unmarked_return_path_block_is_read() -> None:
+    raw = (
+        "From: MAILER-DAEMON@mx.example.com\nSubject: Returned mail\n\n"
+        "Final-Recipient: RFC822; customer@example.net\nAction: failed\nStatus: 5.1.1\n\n"
+        + _HEADERS
+        + "\nbody\n"
+    ).encode()
+    original = extract_original(MessageView(raw))
+
+    assert original is not None
+    assert original.return_path == "<invoices@example.org>"
+
+
+def test_extract_original_rule_and_unindented_continuation() -> None:
+    raw = (
+        "From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n"
+        "Included is a copy of the message header:\n---------------\n"
+        "Received: from [192.0.2.1] by mx.example.com (via\nHTTP); Mon, 2 Mar 2026 09:00:00\n"
+        "Message-ID: <m7@example.org>\nTo: customer@example.net\n\nbody\n"
+    ).encode()
+    original = extract_original(MessageView(raw))
+
+    assert original is not None
+    assert original.message_id == "<m7@example.org>"
