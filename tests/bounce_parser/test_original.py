@@ -79,11 +79,11 @@ def test_extract_original_unmarked_return_path_block_is_read() -> None:
 
 def test_extract_original_rule_and_unindented_continuation() -> None:
     raw = (
-        "From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n"
-        "Included is a copy of the message header:\n---------------\n"
-        "Received: from [192.0.2.1] by mx.example.com (via\nHTTP); Mon, 2 Mar 2026 09:00:00\n"
-        "Message-ID: <m7@example.org>\nTo: customer@example.net\n\nbody\n"
-    ).encode()
+        b"From: MAILER-DAEMON@mx.example.com\nSubject: failure\n\n"
+        b"Included is a copy of the message header:\n---------------\n"
+        b"Received: from [192.0.2.1] by mx.example.com (via\nHTTP); Mon, 2 Mar 2026 09:00:00\n"
+        b"Message-ID: <m7@example.org>\nTo: customer@example.net\n\nbody\n"
+    )
     original = extract_original(MessageView(raw))
 
     assert original is not None
