@@ -7,6 +7,7 @@ report's problems, and the next detector is tried.
 
 from __future__ import annotations
 
+from bounce_parser.address import normalise_address
 from bounce_parser.classify import classify
 from bounce_parser.detectors import DETECTORS
 from bounce_parser.dsn import FAMILY as DSN_FAMILY
@@ -87,12 +88,14 @@ def recipient_from_finding(finding: Finding) -> Recipient:
     """Classify one finding and apply the hard-bounce rule."""
     reason, evidence = classify(finding)
     return Recipient(
-        address=finding.address,
+        # Every detector's addresses get the same normal form, so one mailbox
+        # is one suppression entry whichever MTA reported it.
+        address=normalise_address(finding.address) or finding.address,
         reason=reason,
         hard_bounce=is_hard_bounce(reason, finding.status, finding.reply_code),
         evidence=evidence,
-        original_recipient=finding.original_recipient,
-        final_recipient=finding.final_recipient,
+        original_recipient=normalise_address(finding.original_recipient),
+        final_recipient=normalise_address(finding.final_recipient),
         action=finding.action,
         status=finding.status,
         reply_code=finding.reply_code,
