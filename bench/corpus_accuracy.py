@@ -9,6 +9,8 @@ order, so each file's expected and reported recipients are paired by the best
 assignment on reason, status, hard-bounce flag and reply code. An expected
 recipient left unpaired counts as wrong on every measure.
 
+The CRLF copies in `crlf/` must give the same recipients as their LF originals.
+
 `--failures` lists every mismatch (file, expected, got, evidence) for hunting
 down detector and classifier faults.
 """
@@ -182,6 +184,26 @@ def score_corpus(corpus: Path, only: str | None = None) -> tuple[Tally, dict[str
     return total, dict(families), false_reports
 
 
+def crlf_mismatches(corpus: Path) -> tuple[int, list[str]]:
+    """Return the number of crlf/ copies and the names of those whose result differs from eml/."""
+    paths = sorted((corpus / "crlf").glob("*.eml"))
+    differing = []
+    for path in paths:
+        crlf = [_verdict(r) for report in parse_file(path) for r in report.recipients]
+        lf = [
+            _verdict(r)
+            for report in parse_file(corpus / "eml" / path.name)
+            for r in report.recipients
+        ]
+        if crlf != lf:
+            differing.append(path.name)
+    return len(paths), differing
+
+
+def _verdict(recipient: Recipient) -> tuple[str, str, bool, str | None]:
+    return recipient.address, recipient.reason.value, recipient.hard_bounce, recipient.status
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    -"
 
@@ -251,6 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     total, families, false_reports = score_corpus(args.corpus, args.only)
     print_summary(total, false_reports)
+    copies, differing = crlf_mismatches(args.corpus)
+    agreeing = f"{copies - len(differing)}/{copies}"
+    print(f"  {'crlf copies like their LF file':28} {agreeing:>7}  {' '.join(differing)}")
     print_families(families)
     if args.failures:
         print_failures(total.failures)
