@@ -76,13 +76,9 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "lhost-exim-60.eml": "the report part names a mailbox file, so its Status 5.0.0 is unused",
     "lhost-notes-02.eml": "Japanese 'not in the directory' is left undefined, reference onhold",
     "lhost-opensmtpd-12.eml": "a delay notice ('No MX found', 4.0.0) is never a hard bounce",
-    "lhost-postfix-02.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
-    "lhost-postfix-36.eml": "classifier: 'User unknown' without a 5.1.x code is unconfirmed",
     "lhost-postfix-43.eml": "classifier: 4.3.0 'temporary failure' is not a mailer error",
     "lhost-postfix-46.eml": "classifier: 'Recipient address rejected.' names no cause",
-    "lhost-postfix-54.eml": "classifier: 5.7.1 'Access denied' is a security error",
     "lhost-postfix-74.eml": "classifier: Yahoo's TSS04 deferral reads as bad reputation",
-    "lhost-postfix-76.eml": "classifier: 'User not found' without a 5.1.x code is unconfirmed",
     "lhost-powermta-01.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
     "lhost-powermta-03.eml": "classifier: 5.2.1 'User Unknown' is unconfirmed",
     "lhost-sendmail-21.eml": "'Message could not be delivered for 8 hours' reads as expired",
@@ -483,3 +479,33 @@ def test_exchange2000_unreached_recipient_reads_status() -> None:
     assert finding.status == "5.1.1"
     assert finding.diagnostic is not None
     assert finding.diagnostic.startswith("The e-mail account does not exist")
+
+
+def test_postfix_with_report_takes_command_from_text() -> None:
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\n"
+        b"Subject: Undelivered Mail Returned to Sender\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        b"--b\n"
+        b"Content-Type: text/plain\n\n"
+        b"This is the mail system at host mx.example.com.\n\n"
+        b"<jan@example.net>: host mx.example.net[192.0.2.9] said: 550 User unknown\n"
+        b"    (in reply to RCPT TO command)\n\n"
+        b"--b\n"
+        b"Content-Type: message/delivery-status\n\n"
+        b"Reporting-MTA: dns; mx.example.com\n\n"
+        b"Final-Recipient: rfc822; jan@example.net\n"
+        b"Action: failed\n"
+        b"Status: 5.0.0\n"
+        b"Diagnostic-Code: smtp; 550 User unknown\n\n"
+        b"--b--\n"
+    )
+
+    detection = postfix.detect(MessageView(raw))
+
+    assert detection is not None
+    [finding] = detection.findings
+    assert finding.smtp_command == "RCPT"
+    assert finding.remote_mta == "mx.example.net"
+    assert finding.status == "5.0.0"
+    assert finding.diagnostic == "550 User unknown"
