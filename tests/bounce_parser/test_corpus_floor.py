@@ -17,8 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "../shared/corpus/bounces"
 
-HARD_SOFT_FLOOR = 0.95
-REASON_FLOOR = 0.90
+HARD_SOFT_FLOOR = 0.97
+REASON_FLOOR = 0.92
 STATUS_FLOOR = 0.97
 VALID_MARKED_HARD_CEILING = 0.01
 
