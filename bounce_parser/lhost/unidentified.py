@@ -86,11 +86,9 @@ def detect_notification(view: MessageView) -> Detection | None:
 
 def detect_trouble(view: MessageView) -> Detection | None:
     """Read the "We had trouble delivering your message" template."""
-    if "mailer-daemon" not in view.from_.lower():
+    if _TROUBLE not in view.text or "mailer-daemon" not in view.from_.lower():
         return None
     text = _common.cut_before(view.text, ())
-    if _TROUBLE not in text:
-        return None
     findings: list[Finding] = []
     for match in _PERMANENT_ERRORS.finditer(text + "\n\n"):
         address = _common.address_of(match.group(1))
