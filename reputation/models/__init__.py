@@ -50,3 +50,4 @@ __all__ = [
 # DNSBL monitoring keeps its models in its own package; importing them here registers
 # their tables on `Base.metadata` for Alembic and the test fixtures.
 import reputation.monitoring.models  # noqa: E402, F401
+import reputation.scoring.models  # noqa: E402, F401

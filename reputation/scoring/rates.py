@@ -1,0 +1,130 @@
+"""Score the complaint, hard-bounce and sender-rejection rates of a domain: pure functions.
+
+A rate measured on few recipients is uncertain, so each rate is bounded by its 95 %
+Wilson score interval and the points are given as a range. Below `MIN_VOLUME`
+recipients the component is "not enough volume" and its best estimate is the middle of
+that range, never zero: no data is not good data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reputation.scoring import limits
+from reputation.scoring.types import VERDICT_RANK, Component, ComponentKey, ComponentStatus, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCounts:
+    """Recipients sent to and events counted in one rolling window of `days` days."""
+
+    days: int
+    volume: int
+    events: int
+
+
+@dataclass(frozen=True, slots=True)
+class _RateRule:
+    curve: tuple[tuple[float, float], ...]
+    warn: float
+    limit: float
+
+
+_RULES = {
+    ComponentKey.COMPLAINT_RATE: _RateRule(
+        limits.COMPLAINT_CURVE, limits.COMPLAINT_RATE_TARGET, limits.COMPLAINT_RATE_LIMIT
+    ),
+    ComponentKey.HARD_BOUNCE_RATE: _RateRule(
+        limits.HARD_BOUNCE_CURVE, limits.BOUNCE_RATE_REVIEW, limits.BOUNCE_RATE_PAUSE
+    ),
+    ComponentKey.SENDER_REJECTION_RATE: _RateRule(
+        limits.SENDER_REJECTION_CURVE,
+        limits.SENDER_REJECTION_RATE_WARN,
+        limits.SENDER_REJECTION_RATE_LIMIT,
+    ),
+}
+
+
+def wilson_interval(events: int, volume: int, z: float = limits.WILSON_Z) -> tuple[float, float]:
+    """Return the Wilson score interval of the rate events/volume; (0, 1) when volume is 0."""
+    if volume <= 0:
+        return 0.0, 1.0
+    rate = events / volume
+    denominator = 1 + z * z / volume
+    centre = (rate + z * z / (2 * volume)) / denominator
+    spread = z * math.sqrt(rate * (1 - rate) / volume + z * z / (4 * volume * volume))
+    spread /= denominator
+    return max(0.0, centre - spread), min(1.0, centre + spread)
+
+
+def score_rate(key: ComponentKey, windows: Sequence[WindowCounts]) -> Component:
+    """Score one rate over its windows: the worst window with enough volume decides.
+
+    When no window has enough volume, the longest window gives a range.
+
+    Raises:
+        ValueError: `windows` is empty or `key` is not a rate.
+    """
+    if not windows:
+        raise ValueError("give at least one window")
+    rule = _RULES[key]
+    scored = [_score_window(key, rule, window) for window in windows]
+    measured = [c for c, w in zip(scored, windows, strict=True) if w.volume >= limits.MIN_VOLUME]
+    if not measured:
+        return scored[max(range(len(windows)), key=lambda i: windows[i].days)]
+    return min(measured, key=lambda c: (c.points, -VERDICT_RANK[c.verdict]))
+
+
+def _score_window(key: ComponentKey, rule: _RateRule, window: WindowCounts) -> Component:
+    params: dict[str, str | int | float] = {
+        "days": window.days,
+        "volume": window.volume,
+        "events": window.events,
+    }
+    if window.events > window.volume:
+        # More events than recorded recipients means the volume was never reported.
+        return Component(
+            key,
+            ComponentStatus.UNKNOWN,
+            *_midpoint(rule, 0.0, 1.0),
+            Verdict.SEND,
+            "volume_missing",
+            params,
+        )
+
+    low_rate, high_rate = wilson_interval(window.events, window.volume)
+    if window.volume < limits.MIN_VOLUME:
+        params["min_volume"] = limits.MIN_VOLUME
+        return Component(
+            key,
+            ComponentStatus.NOT_ENOUGH_VOLUME,
+            *_midpoint(rule, low_rate, high_rate),
+            Verdict.SEND,
+            "not_enough_volume",
+            params,
+        )
+
+    rate = window.events / window.volume
+    params["rate"] = rate
+    points = -limits.points_for(rate, rule.curve)
+    best = -limits.points_for(low_rate, rule.curve)
+    worst = -limits.points_for(high_rate, rule.curve)
+    status, verdict = _judge(rate, rule)
+    params["limit"] = rule.limit if status is not ComponentStatus.OK else rule.warn
+    return Component(key, status, points, worst, best, verdict, f"rate_{status.value}", params)
+
+
+def _midpoint(rule: _RateRule, low_rate: float, high_rate: float) -> tuple[float, float, float]:
+    best = -limits.points_for(low_rate, rule.curve)
+    worst = -limits.points_for(high_rate, rule.curve)
+    return (best + worst) / 2, worst, best
+
+
+def _judge(rate: float, rule: _RateRule) -> tuple[ComponentStatus, Verdict]:
+    if rate >= rule.limit:
+        return ComponentStatus.CRITICAL, Verdict.HOLD
+    if rate >= rule.warn:
+        return ComponentStatus.WARNING, Verdict.THROTTLE
+    return ComponentStatus.OK, Verdict.SEND

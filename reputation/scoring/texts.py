@@ -1,0 +1,179 @@
+"""Reasons a person can read, in English and Polish, for each scored input and verdict.
+
+Each template is filled from the component's `params`. A parameter whose name ends in
+`rate` or is `limit` is a fraction shown as a percentage, with a decimal comma in Polish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from reputation.models import Language
+from reputation.scoring.types import Component, ComponentKey, Param, Verdict
+
+_SUBJECTS: dict[ComponentKey, dict[Language, str]] = {
+    ComponentKey.COMPLAINT_RATE: {Language.EN: "Complaint rate", Language.PL: "Odsetek skarg"},
+    ComponentKey.HARD_BOUNCE_RATE: {
+        Language.EN: "Hard-bounce rate",
+        Language.PL: "Odsetek twardych odbić",
+    },
+    ComponentKey.SENDER_REJECTION_RATE: {
+        Language.EN: "Rate of rejections blamed on the sender",
+        Language.PL: "Odsetek odrzuceń z winy nadawcy",
+    },
+    ComponentKey.BLOCKLISTS: {Language.EN: "Blocklists", Language.PL: "Czarne listy"},
+    ComponentKey.SPF: {Language.EN: "SPF", Language.PL: "SPF"},
+    ComponentKey.DMARC: {Language.EN: "DMARC", Language.PL: "DMARC"},
+    ComponentKey.MX: {Language.EN: "MX", Language.PL: "MX"},
+    ComponentKey.FCRDNS: {Language.EN: "Reverse DNS", Language.PL: "Odwrotny DNS"},
+}
+
+_TEMPLATES: dict[str, dict[Language, str]] = {
+    "volume_missing": {
+        Language.EN: "{events} events but only {volume} recorded recipients in {days} days: "
+        "report the sent volume with the send check or POST /v1/sends.",
+        Language.PL: "{events} zdarzeń, a tylko {volume} zapisanych odbiorców w ciągu {days} dni: "
+        "zgłaszaj wolumen wysyłki przez kontrolę przed wysyłką lub POST /v1/sends.",
+    },
+    "not_enough_volume": {
+        Language.EN: "Not enough volume: {volume} recipients in {days} days, at least "
+        "{min_volume} are needed for a reliable rate.",
+        Language.PL: "Za mały wolumen: {volume} odbiorców w ciągu {days} dni, do wiarygodnego "
+        "pomiaru potrzeba co najmniej {min_volume}.",
+    },
+    "rate_ok": {
+        Language.EN: "{rate} over {days} days ({events} of {volume}), below {limit}.",
+        Language.PL: "{rate} w ciągu {days} dni ({events} z {volume}), poniżej {limit}.",
+    },
+    "rate_warning": {
+        Language.EN: "{rate} over {days} days ({events} of {volume}) reaches {limit}: slow down.",
+        Language.PL: "{rate} w ciągu {days} dni ({events} z {volume}) osiąga {limit}: zwolnij "
+        "wysyłkę.",
+    },
+    "rate_critical": {
+        Language.EN: "{rate} over {days} days ({events} of {volume}) reaches {limit}: stop "
+        "and clean the list.",
+        Language.PL: "{rate} w ciągu {days} dni ({events} z {volume}) osiąga {limit}: wstrzymaj "
+        "wysyłkę i oczyść listę.",
+    },
+    "not_listed": {
+        Language.EN: "Not listed on any monitored blocklist.",
+        Language.PL: "Brak wpisów na monitorowanych czarnych listach.",
+    },
+    "unconfirmed": {
+        Language.EN: "Listing not yet confirmed by a second check: {zones}.",
+        Language.PL: "Wpis jeszcze niepotwierdzony kolejnym sprawdzeniem: {zones}.",
+    },
+    "listed": {
+        Language.EN: "Listed ({count}): {zones}. Request delisting once the cause is fixed.",
+        Language.PL: "Wpisy ({count}): {zones}. Po usunięciu przyczyny złóż wniosek o usunięcie.",
+    },
+    "dns_not_checked": {
+        Language.EN: "Not checked: no DNS server is configured (MAILREP_DNS_SERVERS).",
+        Language.PL: "Nie sprawdzono: brak skonfigurowanego serwera DNS (MAILREP_DNS_SERVERS).",
+    },
+    "lookup_failed": {
+        Language.EN: "The DNS lookup failed; the result is unknown.",
+        Language.PL: "Zapytanie DNS nie powiodło się; wynik jest nieznany.",
+    },
+    "spf_missing": {
+        Language.EN: "No SPF record: Gmail and Yahoo require SPF or DKIM from every sender.",
+        Language.PL: "Brak rekordu SPF: Gmail i Yahoo wymagają SPF lub DKIM od każdego nadawcy.",
+    },
+    "spf_permerror": {
+        Language.EN: "The SPF record is broken ({lookups} lookups, limit {limit}): {error}.",
+        Language.PL: "Rekord SPF jest błędny ({lookups} zapytań, limit {limit}): {error}.",
+    },
+    "spf_ok": {
+        Language.EN: "SPF record present, {lookups} of {limit} DNS lookups.",
+        Language.PL: "Rekord SPF obecny, {lookups} z {limit} zapytań DNS.",
+    },
+    "dmarc_missing_bulk": {
+        Language.EN: "No DMARC record while sending {volume} a day: bulk senders must publish one.",
+        Language.PL: "Brak rekordu DMARC przy {volume} wiadomościach dziennie: nadawcy masowi "
+        "muszą go opublikować.",
+    },
+    "dmarc_missing": {
+        Language.EN: "No valid DMARC record at _dmarc of the domain.",
+        Language.PL: "Brak poprawnego rekordu DMARC w _dmarc domeny.",
+    },
+    "dmarc_none": {
+        Language.EN: "DMARC policy p=none: monitored only, not enforced.",
+        Language.PL: "Polityka DMARC p=none: tylko monitorowanie, bez egzekwowania.",
+    },
+    "dmarc_enforced": {
+        Language.EN: "DMARC policy p={policy}.",
+        Language.PL: "Polityka DMARC p={policy}.",
+    },
+    "mx_missing": {
+        Language.EN: "No MX record: the domain cannot receive replies or bounces.",
+        Language.PL: "Brak rekordu MX: domena nie odbierze odpowiedzi ani zwrotów.",
+    },
+    "mx_null": {
+        Language.EN: "Null MX: the domain declares that it accepts no mail.",
+        Language.PL: "Pusty MX: domena deklaruje, że nie przyjmuje poczty.",
+    },
+    "mx_ok": {Language.EN: "MX: {hosts}.", Language.PL: "MX: {hosts}."},
+    "no_sending_ips": {
+        Language.EN: "No sending IPs known; monitor the domain with its IPs to check them.",
+        Language.PL: "Brak znanych adresów IP nadawcy; dodaj domenę z adresami do monitorowania.",
+    },
+    "fcrdns_failing": {
+        Language.EN: "No forward-confirmed reverse DNS for: {ips}.",
+        Language.PL: "Brak potwierdzonego odwrotnego DNS dla: {ips}.",
+    },
+    "fcrdns_ok": {
+        Language.EN: "All {count} sending IPs have forward-confirmed reverse DNS.",
+        Language.PL: "Wszystkie adresy IP nadawcy ({count}) mają potwierdzony odwrotny DNS.",
+    },
+    "ptr_missing": {
+        Language.EN: "{ip} has no PTR record: Gmail and Yahoo require one.",
+        Language.PL: "{ip} nie ma rekordu PTR: Gmail i Yahoo go wymagają.",
+    },
+    "ptr_mismatch": {
+        Language.EN: "The PTR name {ptr} of {ip} does not resolve back to it.",
+        Language.PL: "Nazwa PTR {ptr} adresu {ip} nie wskazuje z powrotem na ten adres.",
+    },
+    "ptr_ok": {
+        Language.EN: "{ip} has forward-confirmed reverse DNS ({ptr}).",
+        Language.PL: "{ip} ma potwierdzony odwrotny DNS ({ptr}).",
+    },
+}
+
+_VERDICTS: dict[Verdict, dict[Language, str]] = {
+    Verdict.SEND: {Language.EN: "Send as planned.", Language.PL: "Wysyłaj zgodnie z planem."},
+    Verdict.THROTTLE: {
+        Language.EN: "Throttle: send less, to engaged recipients first, until the causes are "
+        "fixed.",
+        Language.PL: "Ogranicz wysyłkę: wysyłaj mniej, najpierw do zaangażowanych odbiorców, "
+        "aż przyczyny zostaną usunięte.",
+    },
+    Verdict.HOLD: {
+        Language.EN: "Hold: stop bulk sending until the critical causes are fixed.",
+        Language.PL: "Wstrzymaj: zatrzymaj wysyłkę masową do czasu usunięcia krytycznych przyczyn.",
+    },
+}
+
+
+def describe(component: Component, language: Language) -> str:
+    """Return the reason of one component as a sentence, prefixed by what it measures."""
+    template = _TEMPLATES[component.reason][language]
+    values = {name: _format(name, value, language) for name, value in component.params.items()}
+    return f"{_SUBJECTS[component.key][language]}: {template.format_map(values)}"
+
+
+def describe_verdict(verdict: Verdict, language: Language) -> str:
+    """Return what a sender should do for `verdict`."""
+    return _VERDICTS[verdict][language]
+
+
+def template_names() -> Mapping[str, dict[Language, str]]:
+    """Return every reason template, for tests that check both languages are complete."""
+    return _TEMPLATES
+
+
+def _format(name: str, value: Param, language: Language) -> str:
+    if isinstance(value, float) and (name.endswith("rate") or name == "limit"):
+        text = f"{value * 100:.2f} %"
+        return text.replace(".", ",") if language is Language.PL else text
+    return str(value)
