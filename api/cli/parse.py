@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -23,6 +24,8 @@ from bounce_parser.mbox import is_mbox, iter_mbox
 
 #: Exit status when at least one PATH could not be read.
 EXIT_UNREADABLE = 2
+#: Exit status when standard output was closed early (128 + SIGPIPE, as shells report it).
+EXIT_BROKEN_PIPE = 141
 _TABLE_COLUMNS = ("file", "kind", "address", "bounce", "reason", "status", "reply")
 
 
@@ -49,6 +52,16 @@ def run_parse(args: argparse.Namespace) -> int:
     stdout: TextIO = sys.stdout
     if hasattr(stdout, "reconfigure"):
         stdout.reconfigure(errors="backslashreplace")
+    try:
+        return _print_reports(args, stdout)
+    except BrokenPipeError:
+        # The reader (`head`, a closed pager) went away: stop quietly, and
+        # point stdout at /dev/null so the interpreter's final flush is silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _print_reports(args: argparse.Namespace, stdout: TextIO) -> int:
     unreadable = False
     rows: list[tuple[str, ...]] = []
     for name, report in _reports(args.paths):
