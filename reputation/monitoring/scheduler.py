@@ -1,0 +1,188 @@
+"""The periodic DNSBL checks: an APScheduler `AsyncIOScheduler` inside the serving process.
+
+Two jobs run in every replica. `elect` tries to take (or confirms it still holds) the
+leader lock every `election_seconds`; `tick` runs every `tick_seconds` and, in the leader
+only, checks each monitored domain whose `next_check_at` has come, then delivers pending
+alert emails and webhooks. All logic lives in `reputation.monitoring.checks`; the jobs
+only bind a `job_run_id`, call it, and log one summary line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from blacklist_checks import BlacklistCheckError
+from reputation.clock import Clock
+from reputation.db import session_scope
+from reputation.errors import ReputationError
+from reputation.monitoring.checks import Monitor, deliver_alerts, run_domain_check
+from reputation.monitoring.leader import LeaderLease
+from reputation.monitoring.models import CheckTrigger, MonitoredDomain
+from reputation.settings import Settings
+
+#: Domains checked per tick at most; the rest wait for the next tick.
+MAX_DOMAINS_PER_TICK = 500
+
+_log = structlog.get_logger(__name__)
+
+
+class MonitorScheduler:
+    """Runs the election and check jobs of one process until `shutdown`."""
+
+    def __init__(
+        self,
+        monitor: Monitor,
+        engine: Engine,
+        session_factory: sessionmaker[Session],
+        clock: Clock,
+        *,
+        webhook_timeout: float = 10.0,
+        webhook_max_attempts: int = 8,
+    ) -> None:
+        self.monitor = monitor
+        self.lease = LeaderLease(engine)
+        self._session_factory = session_factory
+        self._clock = clock
+        self._http = httpx.Client(timeout=webhook_timeout)
+        self._webhook_max_attempts = webhook_max_attempts
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        """Add the jobs and start; call from inside the running event loop."""
+        schedule = self.monitor.schedule
+        now = datetime.now(UTC)
+        for job, seconds in (
+            (self.elect, schedule.election_seconds),
+            (self.tick, schedule.tick_seconds),
+        ):
+            self._scheduler.add_job(
+                job,
+                "interval",
+                seconds=seconds,
+                next_run_time=now,
+                max_instances=1,
+                coalesce=True,
+                id=f"monitor_{job.__name__}",
+            )
+        self._scheduler.start()
+        _log.info(
+            "monitor_scheduler_started",
+            worker=self.monitor.worker,
+            interval_seconds=self.monitor.check_interval.total_seconds(),
+            zones=len(self.monitor.zones),
+        )
+
+    async def shutdown(self) -> None:
+        """Stop the jobs, give up leadership and close the webhook client."""
+        self._scheduler.shutdown(wait=False)
+        await asyncio.to_thread(self.lease.release)
+        self._http.close()
+        _log.info("monitor_scheduler_stopped", worker=self.monitor.worker)
+
+    async def elect(self) -> None:
+        """Try to become (or stay) the leader."""
+        await asyncio.to_thread(self.lease.try_acquire)
+
+    async def tick(self) -> None:
+        """In the leader, check every due domain, then deliver pending alerts."""
+        if not self.lease.is_leader:
+            return
+        with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):
+            due = await asyncio.to_thread(self._due_domains)
+            semaphore = asyncio.Semaphore(self.monitor.schedule.max_concurrent_checks)
+            outcomes = await asyncio.gather(
+                *(self._check(semaphore, tenant_id, domain) for tenant_id, domain in due)
+            )
+            emails, webhooks = await deliver_alerts(
+                self.monitor,
+                self._session_factory,
+                self._clock,
+                self._http,
+                webhook_max_attempts=self._webhook_max_attempts,
+            )
+            if due or emails.sent or emails.failed or webhooks.delivered or webhooks.failed:
+                _log.info(
+                    "monitor_tick_done",
+                    checked=sum(outcomes),
+                    failed=len(outcomes) - sum(outcomes),
+                    emails_sent=emails.sent,
+                    emails_failed=emails.failed,
+                    webhooks_delivered=webhooks.delivered,
+                    webhooks_failed=webhooks.failed,
+                )
+
+    async def _check(self, semaphore: asyncio.Semaphore, tenant_id: int, domain: str) -> bool:
+        async with semaphore:
+            try:
+                await run_domain_check(
+                    self.monitor,
+                    self._session_factory,
+                    self._clock,
+                    tenant_id=tenant_id,
+                    domain=domain,
+                    trigger=CheckTrigger.SCHEDULE,
+                )
+            except (ReputationError, SQLAlchemyError, BlacklistCheckError, ValueError) as exc:
+                _log.error(
+                    "dnsbl_check_failed", domain=domain, tenant_id=tenant_id, error=repr(exc)
+                )
+                # Postponed by a whole interval, so a failing domain is not retried every tick.
+                await asyncio.to_thread(self._postpone, tenant_id, domain)
+                return False
+            return True
+
+    def _due_domains(self) -> list[tuple[int, str]]:
+        now = self._clock.now()
+        query = (
+            select(MonitoredDomain.tenant_id, MonitoredDomain.domain)
+            .where(
+                or_(MonitoredDomain.next_check_at.is_(None), MonitoredDomain.next_check_at <= now)
+            )
+            .order_by(MonitoredDomain.next_check_at.nulls_first(), MonitoredDomain.id)
+            .limit(MAX_DOMAINS_PER_TICK)
+        )
+        with session_scope(self._session_factory) as session:
+            return [(row.tenant_id, row.domain) for row in session.execute(query)]
+
+    def _postpone(self, tenant_id: int, domain: str) -> None:
+        try:
+            with session_scope(self._session_factory) as session:
+                session.execute(
+                    update(MonitoredDomain)
+                    .where(MonitoredDomain.tenant_id == tenant_id, MonitoredDomain.domain == domain)
+                    .values(next_check_at=self.monitor.next_check_at(self._clock.now()))
+                )
+        except SQLAlchemyError as exc:
+            _log.error("dnsbl_check_postpone_failed", domain=domain, error=repr(exc))
+
+
+def start_monitor_scheduler(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session], clock: Clock
+) -> MonitorScheduler | None:
+    """Start the scheduler of a serving process; return None when no DNS server is set.
+
+    Raises:
+        blacklist_checks.BlacklistCheckError: the zones file or a DNS server is invalid.
+    """
+    if not settings.dns_servers:
+        _log.warning("monitor_disabled", reason="MAILREP_DNS_SERVERS is not set")
+        return None
+    scheduler = MonitorScheduler(
+        Monitor.from_settings(settings),
+        engine,
+        session_factory,
+        clock,
+        webhook_timeout=settings.webhook_timeout_seconds,
+        webhook_max_attempts=settings.webhook_max_attempts,
+    )
+    scheduler.start()
+    return scheduler
