@@ -129,18 +129,11 @@ def post_send_check(
 
 
 def _result_json(result: SendCheckResult) -> dict[str, Any]:
+    # orjson serialises the SuppressedRecipient dataclasses natively, which is several
+    # times faster than building 100 000 dicts; their fields are the documented keys.
     return {
         "stream": result.stream,
         "allowed": result.allowed,
-        "suppressed": [
-            {
-                "address": s.address,
-                "reason": s.reason,
-                "since": s.since,
-                "stream": s.stream,
-                "source": s.source,
-            }
-            for s in result.suppressed
-        ],
+        "suppressed": result.suppressed,
         "invalid": [{"address": i.address, "error": i.problem} for i in result.invalid],
     }

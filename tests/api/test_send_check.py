@@ -29,6 +29,7 @@ async def test_send_check_sorts_recipients(client: httpx.AsyncClient, make_key: 
     assert result["stream"] == "transactional"
     assert result["allowed"] == ["a@example.org"]
     assert [s["address"] for s in result["suppressed"]] == ["b@example.org"]
+    assert set(result["suppressed"][0]) == {"address", "reason", "since", "stream", "source"}
     assert result["suppressed"][0]["reason"] == "manual"
     assert result["suppressed"][0]["since"].startswith("2026-03-02T09:30:00")
     assert result["invalid"][0]["address"] == "not an address"
