@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bounce_parser import Recipient, Report, parse_message
-from bounce_parser.mbox import split_mbox
+from bounce_parser import Recipient, Report, parse_message, split_mbox
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus/bounces"
 _FAMILY = re.compile(r"^(.*?)-\d+\.eml$")

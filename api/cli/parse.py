@@ -19,8 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from bounce_parser import Report, parse_message
-from bounce_parser.mbox import is_mbox, iter_mbox
+from bounce_parser import Report, is_mbox, iter_mbox, parse_message
 
 #: Exit status when at least one PATH could not be read.
 EXIT_UNREADABLE = 2
