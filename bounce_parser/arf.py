@@ -38,6 +38,7 @@ FAMILY = "arf"
 _REPORT_TYPE = re.compile(r"report-type\s*=\s*\"?feedback-report", re.IGNORECASE)
 _FEEDBACK_PART_TYPES = ("message/feedback-report",)
 _JMRP_HEADER = b"X-HmXmrOriginalRecipient:"
+_RECEIVED_IP = re.compile(r"\[(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]{2,39})\]")
 _IP = re.compile(r"[0-9A-Fa-f:.]{3,45}")
 #: Addresses a feedback loop writes in place of the recipient.
 _PLACEHOLDERS = ("undisclosed", "redacted")
@@ -125,7 +126,8 @@ def _jmrp_detection(view: MessageView) -> Detection | None:
         reason_hint=Reason.FEEDBACK,
         hint_evidence="feedback_type=abuse (JMRP)",
         feedback_type="abuse",
-        source_ip=_ip(decode_header_value(headers.get("X-Originating-Ip"))),
+        source_ip=_ip(decode_header_value(headers.get("X-Originating-Ip")))
+        or _received_ip(headers),
         arrival_date=decode_header_value(headers.get("Date")),
         user_agent="Microsoft JMRP",
     )
@@ -145,6 +147,12 @@ def _apple_unsubscribe(view: MessageView) -> Detection | None:
         user_agent="Apple Mail",
     )
     return Detection(ReportKind.FEEDBACK_REPORT, FAMILY, [finding])
+
+
+def _received_ip(headers: email.message.Message) -> str | None:
+    """Return the client IP that the topmost Received header (Hotmail's) recorded."""
+    match = _RECEIVED_IP.search(str(headers.get("Received", "")))
+    return match.group(1) if match else None
 
 
 def _ip(value: str | None) -> str | None:

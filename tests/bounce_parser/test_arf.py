@@ -104,3 +104,19 @@ def test_apple_unsubscribe_is_opt_out() -> None:
     assert report.kind is ReportKind.FEEDBACK_REPORT
     assert [r.address for r in report.recipients] == ["someone@icloud.example"]
     assert report.recipients[0].feedback_type == "opt-out"
+
+
+def test_jmrp_without_originating_ip_uses_received() -> None:
+    original = (
+        "X-HmXmrOriginalRecipient: <reader@hotmail.example>\n"
+        "Received: from mail.example.org ([203.0.113.25]) by mx.hotmail.example\n" + _ORIGINAL
+    )
+    raw = (
+        "From: staff@hotmail.example\nSubject: complaint about message from 203.0.113.25\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nThis is an email abuse report.\n\n"
+        f"--b\nContent-Type: message/rfc822\n\n{original}\n--b--\n"
+    ).encode()
+    report = parse_message(raw)
+
+    assert report.recipients[0].source_ip == "203.0.113.25"
