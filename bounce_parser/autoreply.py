@@ -22,21 +22,33 @@ from bounce_parser.types import Detection, Finding, Reason, ReportKind
 FAMILY = "rfc3834"
 
 _AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation")
-# Subjects mail clients and servers put on automatic replies, in the
-# languages of the first users (English, Polish) and of the corpus senders
-# (German, French, Spanish, Italian, Dutch, Japanese).
-_VACATION_SUBJECT = re.compile(
+# Subject prefixes that mail clients and servers put on automatic replies, in
+# the languages of the first users (English, Polish) and of the corpus senders
+# (German, French, Spanish, Italian, Dutch, Japanese). A person rarely starts
+# a subject this way, so the prefix alone is enough.
+_AUTO_SUBJECT = re.compile(
     r"^\s*(?:"
     r"automatic reply|auto(?:matic)?[- ]?(?:reply|response|answer)|auto\s*:|out of (?:the )?office"
-    r"|away from (?:the )?office|on vacation|vacation|away until|i am away|absence"
-    r"|odpowied[źz] automatyczna|automatyczna odpowied[źz]|nieobecno[śs][ćc]|poza biurem|urlop"
-    r"|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|absent"
-    r"|respuesta autom[áa]tica|fuera de la oficina|risposta automatica|fuori sede"
-    r"|automatisch antwoord|afwezig"
-    r"|自動応答|自動返信|自動送信|不在|休暇"
+    r"|odpowied[źz] automatyczna|automatyczna odpowied[źz]"
+    r"|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique"
+    r"|respuesta autom[áa]tica|risposta automatica|automatisch antwoord"
+    r"|自動応答|自動返信|自動送信"
     r")",
     re.IGNORECASE,
 )
+# Words that vacation subjects start with but people also write ("Urlop w
+# sierpniu"), so they count only beside a header that marks automatic mail.
+_ABSENCE_SUBJECT = re.compile(
+    r"^\s*(?:"
+    r"away from (?:the )?office|on vacation|vacation|away until|i am away|absence|absent"
+    r"|nieobecno[śs][ćc]|poza biurem|urlop"
+    r"|fuera de la oficina|fuori sede|afwezig"
+    r"|不在|休暇"
+    r")",
+    re.IGNORECASE,
+)
+#: Headers that Exchange and list software put on automatic mail of any kind.
+_AUTOMATIC_MAIL_HEADERS = ("X-Auto-Response-Suppress", "X-MS-Exchange-Inbox-Rules-Loop")
 _DAEMON_SENDER = re.compile(
     r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon|bounces?|no-?reply)@", re.IGNORECASE
 )
@@ -77,6 +89,14 @@ def _auto_reply_evidence(view: MessageView) -> str | None:
             return f"header={name}"
     if (view.header("Precedence") or "").lower().startswith("auto_reply"):
         return "header=Precedence:auto_reply"
-    if _VACATION_SUBJECT.match(view.subject):
+    if _AUTO_SUBJECT.match(view.subject):
         return "subject"
+    if _ABSENCE_SUBJECT.match(view.subject) and _is_automatic_mail(view):
+        return "subject+header"
     return None
+
+
+def _is_automatic_mail(view: MessageView) -> bool:
+    if any(view.header(name) is not None for name in _AUTOMATIC_MAIL_HEADERS):
+        return True
+    return (view.header("Precedence") or "").lower() in ("bulk", "junk", "list")

@@ -28,7 +28,8 @@ def _message(
         ("Out of Office: Invoice 42", ""),
         ("Odpowiedź automatyczna: Faktura 42", ""),
         ("Automatyczna odpowiedź: Faktura 42", ""),
-        ("Nieobecność w biurze", ""),
+        ("Nieobecność w biurze", "X-Auto-Response-Suppress: All\n"),
+        ("Urlop do 15 sierpnia", "Precedence: bulk\n"),
         (Header("自動応答: 請求書", "utf-8").encode(), ""),
     ],
 )
@@ -65,3 +66,8 @@ def test_parse_message_ordinary_reply_is_not_bounce() -> None:
 
     assert report.kind is ReportKind.NOT_BOUNCE
     assert report.recipients == ()
+
+
+def test_autoreply_absence_subject_alone_ignored() -> None:
+    raw = _message("Urlop w sierpniu - pytanie o termin")
+    assert parse_message(raw).kind is ReportKind.NOT_BOUNCE
