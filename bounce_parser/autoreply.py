@@ -2,9 +2,11 @@
 
 An auto-reply is recognised by `Auto-Submitted: auto-replied` (RFC 3834
 section 5.1), the older X-Autoreply / X-Autorespond headers,
-`Precedence: auto_reply`, or a subject that mail clients put on such replies
-("Automatic reply:", "Out of Office", "Odpowiedź automatyczna", "自動応答", ...).
-The recipient is the replying address, the message's From.
+`Precedence: auto_reply`, or a subject prefix that mail clients put on such
+replies ("Automatic reply:", "Out of Office", "Odpowiedź automatyczna",
+"自動応答", ...). Subjects that merely start with an absence word ("Urlop",
+"Vacation") also need a header marking automatic mail. The recipient is the
+replying address, the message's From.
 
 Bounces carry `Auto-Submitted: auto-replied` too, so this detector runs after
 every bounce detector and rejects messages from a mailer daemon or postmaster,
