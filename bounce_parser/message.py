@@ -36,6 +36,8 @@ def decode_header_value(value: str | email.header.Header | None) -> str | None:
     """Decode an RFC 2047 header value and unfold it; `None` when absent."""
     if value is None:
         return None
+    if isinstance(value, str) and "=?" not in value:
+        return " ".join(value.split())
     try:
         # compat32 returns a Header for a value with raw 8-bit bytes, such as
         # an unencoded UTF-8 subject. Decoding the Header keeps those bytes,
