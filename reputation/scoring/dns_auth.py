@@ -25,6 +25,7 @@ from blacklist_checks import (
     DnsNameNotFound,
     Resolver,
     SpfResult,
+    collect_sending_ips,
     evaluate_spf,
     registered_domain,
 )
@@ -33,6 +34,8 @@ _log = structlog.get_logger(__name__)
 
 #: PTR names followed per IP; a host with more is misconfigured anyway.
 MAX_PTR_NAMES = 5
+#: Sending IPs whose FCrDNS is checked per domain; the rest are skipped and logged.
+MAX_IPS = 16
 
 
 class LookupState(StrEnum):
@@ -82,15 +85,21 @@ class AuthFacts:
     fcrdns: tuple[FcrdnsFacts, ...]
 
 
-async def check_dns_auth(domain: str, ips: Sequence[str], resolver: Resolver) -> AuthFacts:
-    """Look up SPF, DMARC, MX and the FCrDNS of `ips` concurrently; never raises on DNS errors."""
+async def check_dns_auth(
+    domain: str, known_ips: Sequence[str], resolver: Resolver, *, max_ips: int = MAX_IPS
+) -> AuthFacts:
+    """Look up SPF, DMARC and MX, then the FCrDNS of the known and SPF-listed IPs.
+
+    Never raises on DNS errors: a failed lookup is reported in the facts.
+    """
     name = domain.strip().rstrip(".").lower()
-    spf, dmarc, mx, *fcrdns = await asyncio.gather(
-        evaluate_spf(name, resolver),
-        check_dmarc(name, resolver),
-        check_mx(name, resolver),
-        *(check_fcrdns(address, resolver) for address in ips),
+    spf, dmarc, mx = await asyncio.gather(
+        evaluate_spf(name, resolver), check_dmarc(name, resolver), check_mx(name, resolver)
     )
+    ips = [item.address for item in collect_sending_ips(known_ips, spf).addresses]
+    if len(ips) > max_ips:
+        _log.info("fcrdns_ips_capped", domain=name, found=len(ips), checked=max_ips)
+    fcrdns = await asyncio.gather(*(check_fcrdns(address, resolver) for address in ips[:max_ips]))
     return AuthFacts(name, spf, dmarc, mx, tuple(fcrdns))
 
 

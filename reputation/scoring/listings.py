@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reputation.scoring import limits
-from reputation.scoring.types import Component, ComponentKey, ComponentStatus, Verdict
+from reputation.scoring.types import Component, ComponentKey, ComponentStatus, Param, Verdict
 
 #: Weight of a zone missing from the catalogue, e.g. one a user's old catalogue had.
 DEFAULT_ZONE_WEIGHT = 1.0
@@ -43,7 +43,7 @@ def score_listings(listings: Iterable[Listing], zone_weights: Mapping[str, float
     if not confirmed:
         if not unconfirmed:
             return Component(key, ComponentStatus.OK, 0.0, 0.0, 0.0, Verdict.SEND, "not_listed")
-        params = {"zones": _names(unconfirmed)}
+        params: dict[str, Param] = {"zones": _names(unconfirmed)}
         return Component(
             key, ComponentStatus.UNKNOWN, 0.0, worst, 0.0, Verdict.SEND, "unconfirmed", params
         )
@@ -55,8 +55,8 @@ def score_listings(listings: Iterable[Listing], zone_weights: Mapping[str, float
         status, verdict = ComponentStatus.WARNING, Verdict.THROTTLE
     else:
         status, verdict = ComponentStatus.WARNING, Verdict.SEND
-    params = {"zones": _names(confirmed), "count": len(confirmed)}
-    return Component(key, status, sure, worst, sure, verdict, "listed", params)
+    listed: dict[str, Param] = {"zones": _names(confirmed), "count": len(confirmed)}
+    return Component(key, status, sure, worst, sure, verdict, "listed", listed)
 
 
 def _names(items: Iterable[Listing]) -> str:

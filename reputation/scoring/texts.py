@@ -72,6 +72,12 @@ _TEMPLATES: dict[str, dict[Language, str]] = {
         Language.EN: "Not checked: no DNS server is configured (MAILREP_DNS_SERVERS).",
         Language.PL: "Nie sprawdzono: brak skonfigurowanego serwera DNS (MAILREP_DNS_SERVERS).",
     },
+    "dns_not_checked_recently": {
+        Language.EN: "Not checked in the last 24 hours; request the domain's reputation to "
+        "check it.",
+        Language.PL: "Nie sprawdzano od ponad 24 godzin; pobierz reputację domeny, aby to "
+        "sprawdzić.",
+    },
     "lookup_failed": {
         Language.EN: "The DNS lookup failed; the result is unknown.",
         Language.PL: "Zapytanie DNS nie powiodło się; wynik jest nieznany.",
