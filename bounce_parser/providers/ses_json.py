@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from email.message import Message
 from typing import Any
 
 from bounce_parser.address import normalise_address
@@ -81,19 +82,26 @@ def _json_body(view: MessageView) -> str | None:
         return view.raw.decode("utf-8", "replace")
     # The notification is the whole body or the first text part; a cheap look
     # at the undecoded payload rules out nearly all other mail.
-    for part in view.parts[:4]:
-        if part.get_content_type() not in _JSON_PART_TYPES:
+    for part, content_type in zip(view.parts[:4], view.content_types, strict=False):
+        if content_type not in _JSON_PART_TYPES:
             continue
         payload = part.get_payload()
-        if not isinstance(payload, str):
-            continue
-        encoding = str(part.get("Content-Transfer-Encoding", "")).lower()
-        if encoding not in ("base64", "quoted-printable") and not _JSON_START.match(payload):
+        if not isinstance(payload, str) or not _may_be_json(part, payload):
             continue
         text = part_text(part, _MAX_JSON_CHARS).lstrip()
         if text.startswith("{") and ("notificationType" in text or "eventType" in text):
             return text
     return None
+
+
+def _may_be_json(part: Message, payload: str) -> bool:
+    encoding = str(part.get("Content-Transfer-Encoding", "")).lower()
+    if encoding != "base64":
+        # Quoted-printable leaves "{" as it is.
+        return _JSON_START.match(payload) is not None
+    # Any base64 text whose first byte is "{" starts with "e"; decoding the
+    # whole part of every base64 bounce only to look at that byte is costly.
+    return payload.lstrip()[:1] == "e"
 
 
 def _load_notification(body: str) -> dict[str, Any] | None:
