@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import contacts, messages, send_check, suppressions, tenant
+from api.routes import contacts, domains, messages, send_check, suppressions, tenant
 
 ROUTERS: tuple[APIRouter, ...] = (
     messages.router,
@@ -12,4 +12,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     contacts.router,
     send_check.router,
     tenant.router,
+    domains.router,
 )

@@ -181,7 +181,7 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
             return
 
     server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         receiver = WebhookReceiver(f"http://{LOOPBACK}:{server.server_address[1]}/hooks")
