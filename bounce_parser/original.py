@@ -12,10 +12,9 @@ NOTE: an original quoted with "> " prefixes is not recognised, so such a report 
 from __future__ import annotations
 
 import email.message
-import email.parser
-import email.policy
 import re
 
+from bounce_parser.fields import read_field_blocks
 from bounce_parser.message import MessageView, decode_header_value, part_text
 from bounce_parser.types import OriginalMessage
 
@@ -40,7 +39,6 @@ _MARKER = re.compile(
 )
 _RETURN_PATH_LINE = re.compile(r"^Return-Path:", re.MULTILINE)
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{0,60}:[ \t]?")
-_HEADER_PARSER = email.parser.HeaderParser(policy=email.policy.compat32)
 
 
 def original_headers(view: MessageView) -> email.message.Message | None:
@@ -89,8 +87,22 @@ def _parse_headers(text: str) -> email.message.Message | None:
     head = text.lstrip("\n")[:_MAX_HEADER_CHARS].split("\n\n", 1)[0]
     if not _HEADER_LINE.match(head):
         return None
-    headers = _HEADER_PARSER.parsestr(head, headersonly=True)
-    return headers if headers.keys() else None
+    return _message_from_fields(head)
+
+
+def _message_from_fields(head: str) -> email.message.Message | None:
+    """Build a header-only message from a header section's text.
+
+    Cheaper than the stdlib HeaderParser, which sets up a whole MIME parse
+    for what is only a list of fields here.
+    """
+    blocks = read_field_blocks(head)
+    if not blocks:
+        return None
+    headers = email.message.Message()
+    for name, value in blocks[0]:
+        headers[name] = value
+    return headers
 
 
 def _pasted_headers(text: str) -> email.message.Message | None:
@@ -102,7 +114,7 @@ def _pasted_headers(text: str) -> email.message.Message | None:
         lines = following.lstrip("\n").split("\n")
         block = _leading_header_block(lines)
         if block:
-            return _HEADER_PARSER.parsestr("\n".join(block), headersonly=True)
+            return _message_from_fields("\n".join(block))
 
     # Old Sendmail pastes the original after the DSN fields with no marker;
     # Return-Path is the first header a delivered copy carries.
@@ -111,7 +123,7 @@ def _pasted_headers(text: str) -> email.message.Message | None:
         lines = text[return_path.start() : return_path.start() + _MAX_HEADER_CHARS].split("\n")
         block = _leading_header_block(lines)
         if block:
-            return _HEADER_PARSER.parsestr("\n".join(block), headersonly=True)
+            return _message_from_fields("\n".join(block))
     return None
 
 
