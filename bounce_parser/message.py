@@ -103,6 +103,7 @@ class MessageView:
         self.problems: list[str] = []
         self.msg: email.message.Message = self._parse(raw)
         self._headers: dict[str, str | None] = {}
+        self._parts_by_type: dict[tuple[str, ...], list[email.message.Message]] = {}
 
     def _parse(self, raw: bytes) -> email.message.Message:
         # The stdlib parser costs about a microsecond per line and recurses
@@ -165,12 +166,17 @@ class MessageView:
 
     def parts_of_type(self, *content_types: str) -> list[email.message.Message]:
         """Return the parts whose content type is one of `content_types`."""
-        wanted = {content_type.lower() for content_type in content_types}
-        return [
-            part
-            for part, content_type in zip(self.parts, self.content_types, strict=True)
-            if content_type in wanted
-        ]
+        # Detectors ask for the same few types over and over.
+        cached = self._parts_by_type.get(content_types)
+        if cached is None:
+            wanted = {content_type.lower() for content_type in content_types}
+            cached = [
+                part
+                for part, content_type in zip(self.parts, self.content_types, strict=True)
+                if content_type in wanted
+            ]
+            self._parts_by_type[content_types] = cached
+        return list(cached)
 
     @cached_property
     def text(self) -> str:
