@@ -1,0 +1,40 @@
+"""Reason texts in English and Polish."""
+
+from __future__ import annotations
+
+import pytest
+
+from reputation.models import Language
+from reputation.scoring.rates import WindowCounts, score_rate
+from reputation.scoring.texts import describe, describe_verdict, template_names
+from reputation.scoring.types import ComponentKey, Verdict
+
+
+def test_templates_exist_in_both_languages() -> None:
+    for name, texts in template_names().items():
+        assert set(texts) == {Language.EN, Language.PL}, name
+
+
+def test_describe_rate_english_uses_percent() -> None:
+    component = score_rate(ComponentKey.COMPLAINT_RATE, [WindowCounts(7, 10_000, 40)])
+    text = describe(component, Language.EN)
+    assert text.startswith("Complaint rate: 0.40 %")
+    assert "0.30 %" in text
+
+
+def test_describe_rate_polish_uses_decimal_comma() -> None:
+    component = score_rate(ComponentKey.COMPLAINT_RATE, [WindowCounts(7, 10_000, 40)])
+    text = describe(component, Language.PL)
+    assert text.startswith("Odsetek skarg: 0,40 %")
+    assert "wstrzymaj" in text
+
+
+def test_describe_not_enough_volume_both_languages() -> None:
+    component = score_rate(ComponentKey.HARD_BOUNCE_RATE, [WindowCounts(30, 12, 0)])
+    assert "Not enough volume" in describe(component, Language.EN)
+    assert "Za mały wolumen" in describe(component, Language.PL)
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_describe_verdict_differs_per_language(verdict: Verdict) -> None:
+    assert describe_verdict(verdict, Language.EN) != describe_verdict(verdict, Language.PL)
