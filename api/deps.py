@@ -1,7 +1,7 @@
 """Everything a route takes from outside itself, as `Annotated[..., Depends(...)]` aliases.
 
-`create_app` puts the settings, engine, session factory and clock on `app.state`; the
-dependencies here read them from there, so tests swap any of them with
+`create_app` puts the settings, engine, session factory and clock on `app.state`, and the
+dependencies here read them from there. Tests swap any of them with
 `app.dependency_overrides` instead of patching module globals.
 
 A route that needs an API key declares `ReadKey`, `WriteKey` or `AdminKey`: scopes are

@@ -1,7 +1,7 @@
 """The HTTP status for each domain error that `reputation` services raise.
 
 `api.errors` looks each raised exception up along its MRO, so a subclass inherits its
-parent's status; a test checks that every error class in `reputation.errors` is listed.
+parent's status. A test checks that every error class in `reputation.errors` is listed.
 """
 
 from __future__ import annotations

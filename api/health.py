@@ -22,7 +22,7 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "The database is unreachable."}})
 def readyz(engine: EngineDep) -> dict[str, str]:
-    """Report ready when the database answers `SELECT 1`."""
+    """Report ready when the database runs `SELECT 1`."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -1,7 +1,7 @@
 """CSV exports streamed from a session of their own, opened when the first row is needed.
 
 A `StreamingResponse` body is iterated after the route has returned, so it cannot use the
-request's session; it opens one from the factory and closes it when the export ends.
+request's session. It opens one from the factory and closes it when the export ends.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 Usage: python bench/send_check.py [--backend sqlite|postgresql|both] [--suppressions N]
                                   [--recipients N] [--repeat N] [--postgres-url URL]
 
-For each backend the script makes a throwaway database (a temporary SQLite file, or a
-PostgreSQL database with a random name that is dropped at the end), migrates it, creates
-a tenant and a key, and bulk-loads the suppressions (executemany on SQLite, COPY on
-PostgreSQL). It then starts `mailrep serve` on 127.0.0.1 and times, in the same run:
+For each backend the script makes a throwaway database: a temporary SQLite file, or a
+PostgreSQL database with a random name that is dropped at the end. It migrates it,
+creates a tenant and a key, and bulk-loads the suppressions (executemany on SQLite, COPY
+on PostgreSQL). It then starts `mailrep serve` on 127.0.0.1 and times, in the same run:
 
 * http: one send-check call over HTTP with every recipient, from sending the encoded body
   to decoding the response (the route validates, normalises, looks up, records the

@@ -17,7 +17,7 @@ from reputation.settings import Settings, get_settings
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What ingesting one message did, as the local database or a remote server reports it."""
+    """Result of ingesting one message, from the local database or a remote server."""
 
     duplicate: bool
     kind: str
@@ -62,10 +62,10 @@ def fail(message: str, code: int = 1) -> int:
 
 
 def setup_logging(settings: Settings, *, quiet: bool = False) -> None:
-    """Send logs to stderr as the settings say; `quiet` turns the info level into warning.
+    """Configure logging to stderr from the settings; `quiet` turns the info level into warning.
 
-    Batch commands pass `quiet`, so one info line per message does not bury their output;
-    an explicit debug level is kept.
+    Batch commands pass `quiet`, so one info line per message does not bury their output.
+    An explicit debug level is kept.
     """
     level = settings.log_level
     if quiet and level == "info":

@@ -29,7 +29,7 @@ class RemoteIngester:
         """Post one message.
 
         Raises:
-            CommandError: the server refused the key, so no further message can succeed.
+            CommandError: the server rejected the key, so no further message can succeed.
             RemoteMessageError: the server rejected this message or could not be reached.
         """
         try:
@@ -37,9 +37,11 @@ class RemoteIngester:
         except httpx.HTTPError as exc:
             raise RemoteMessageError(f"request failed: {type(exc).__name__}: {exc}") from exc
         if response.status_code in (401, 403):
-            raise CommandError(f"server refused the API key: {_detail(response)}")
+            raise CommandError(f"server rejected the API key: {_detail(response)}")
         if response.status_code not in (200, 201):
-            raise RemoteMessageError(f"server answered {response.status_code}: {_detail(response)}")
+            raise RemoteMessageError(
+                f"server returned HTTP {response.status_code}: {_detail(response)}"
+            )
 
         body = response.json()
         suppressed = sum(1 for a in body["actions"] if a.get("suppressed_stream") is not None)

@@ -174,14 +174,14 @@ def put_contact(
     contact: Annotated[ContactIn | None, Body()] = None,
 ) -> ContactOut:
     """Create or update a contact; null fields keep their stored values."""
-    wanted = contact or ContactIn()
+    requested = contact or ContactIn()
     row, created = upsert_contact(
         session,
         tenant=principal.tenant,
         address=address,
         clock=clock,
-        external_id=wanted.external_id,
-        name=wanted.name,
+        external_id=requested.external_id,
+        name=requested.name,
     )
     response.status_code = 201 if created else 200
     return ContactOut.model_validate(row)

@@ -47,7 +47,7 @@ class ReportOut(BaseModel):
 
 
 class ActionOut(BaseModel):
-    """What the suppression policy did for one recipient."""
+    """The suppression policy's action for one recipient."""
 
     model_config = ConfigDict(from_attributes=True)
 

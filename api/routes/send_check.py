@@ -1,9 +1,9 @@
 """`POST /v1/send-check`: which planned recipients may be sent to, in one call of up to 100 000.
 
-The body is decoded by orjson into plain lists. Only the small envelope goes through
-pydantic; the recipient list is checked for size and item type in one pass, and the
-response is serialised by orjson from plain dicts, because validating or serialising
-100 000 items one model at a time costs more than the database lookup itself.
+The body is decoded by orjson into plain lists, and only the small envelope goes through
+pydantic. The recipient list is checked for size and item type in one pass, and orjson
+serialises the response from plain objects. Validating or serialising 100 000 items one
+pydantic model at a time would cost more than the database lookup itself.
 """
 
 from __future__ import annotations

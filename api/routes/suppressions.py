@@ -134,16 +134,16 @@ def put_suppression(
     suppression: Annotated[SuppressionIn | None, Body()] = None,
 ) -> SuppressionOut:
     """Suppress an address by hand; idempotent, returns the covering suppression."""
-    wanted = suppression or SuppressionIn()
+    requested = suppression or SuppressionIn()
     row = add_suppression(
         session,
         tenant=principal.tenant,
         address=address,
         actor=principal.actor,
         clock=clock,
-        stream=wanted.stream,
-        reason=wanted.reason,
-        note=wanted.note,
+        stream=requested.stream,
+        reason=requested.reason,
+        note=requested.note,
     )
     return SuppressionOut.model_validate(row)
 

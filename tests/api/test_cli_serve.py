@@ -163,4 +163,4 @@ def test_mailrep_process_bad_key_stops_ingest(server: str, process_env: dict[str
     )
 
     assert result.returncode == 1
-    assert b"server refused the API key" in result.stderr
+    assert b"server rejected the API key" in result.stderr
