@@ -18,6 +18,7 @@ from bounce_parser.types import (
     Detection,
     Finding,
     OriginalMessage,
+    Reason,
     Recipient,
     Report,
     ReportKind,
@@ -48,8 +49,11 @@ def _parse(raw: bytes) -> Report:
         return Report(kind=ReportKind.NOT_BOUNCE, family=None, problems=tuple(problems))
 
     if detection.kind is ReportKind.DELIVERY_STATUS and detection.family != DSN_FAMILY:
-        fill_from_dsn(detection.findings, view)
-    recipients = tuple(recipient_from_finding(finding) for finding in detection.findings)
+        try:
+            fill_from_dsn(detection.findings, view)
+        except Exception as exc:  # the detector's own findings still stand
+            problems.append(f"delivery-status fields unreadable: {type(exc).__name__}: {exc}")
+    recipients = tuple(_classified(finding, problems) for finding in detection.findings)
     original = detection.original or _original_or_problem(view, problems)
     return Report(
         kind=detection.kind,
@@ -82,6 +86,22 @@ def _original_or_problem(view: MessageView, problems: list[str]) -> OriginalMess
     except Exception as exc:  # a broken original must not lose the findings
         problems.append(f"original message unreadable: {type(exc).__name__}: {exc}")
         return None
+
+
+def _classified(finding: Finding, problems: list[str]) -> Recipient:
+    try:
+        return recipient_from_finding(finding)
+    except Exception as exc:  # one bad finding must not lose the report
+        problems.append(f"classifier failed: {type(exc).__name__}: {exc}")
+        return Recipient(
+            address=finding.address,
+            reason=Reason.UNDEFINED,
+            hard_bounce=False,
+            evidence="classifier failed",
+            status=finding.status,
+            reply_code=finding.reply_code,
+            diagnostic=finding.diagnostic,
+        )
 
 
 def recipient_from_finding(finding: Finding) -> Recipient:

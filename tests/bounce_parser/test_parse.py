@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import bounce_parser.parse as parse_module
-from bounce_parser import ReportKind, parse_message
+from bounce_parser import Reason, ReportKind, parse_message
 from bounce_parser.message import MAX_BOUNDARIES, MessageView
 from bounce_parser.types import Detection
 
@@ -121,3 +121,19 @@ def test_message_view_unknown_charset_falls_back_to_latin1() -> None:
     assert view.text == "D\u00e9livraison \u00e9chou\u00e9e.\n"
     assert view.subject == "fail\u00e9"
     assert parse_message(raw).kind is ReportKind.NOT_BOUNCE
+
+
+def test_parse_message_classifier_fault_keeps_recipient_soft(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken_classify(finding: object) -> tuple[Reason, str]:
+        raise RuntimeError("bad table")
+
+    monkeypatch.setattr(parse_module, "classify", broken_classify)
+    report = parse_message(_DSN + b"--b--\n")
+
+    assert report.kind is ReportKind.DELIVERY_STATUS
+    assert [r.address for r in report.recipients] == ["gone@example.net"]
+    assert report.recipients[0].reason is Reason.UNDEFINED
+    assert report.recipients[0].hard_bounce is False
+    assert "classifier failed: RuntimeError: bad table" in report.problems
