@@ -91,14 +91,18 @@ def fill_from_dsn(findings: list[Finding], view: MessageView) -> None:
     also carries RFC 3464 fields for a recipient, its Status, Action and
     Remote-MTA complete the finding. Values the detector found are kept.
     """
-    by_address = {finding.address.lower(): finding for finding in read_dsn_findings(view)}
+    by_address = {_key(finding.address): finding for finding in read_dsn_findings(view)}
     for finding in findings:
-        standard = by_address.get(finding.address.lower())
+        standard = by_address.get(_key(finding.address))
         if standard is None:
             continue
         for name in _FILLED_FIELDS:
             if getattr(finding, name) is None and getattr(standard, name) is not None:
                 setattr(finding, name, getattr(standard, name))
+
+
+def _key(address: str) -> str:
+    return (normalise_address(address) or address).lower()
 
 
 def _delivery_status_blocks(view: MessageView) -> list[FieldBlock]:
