@@ -78,22 +78,31 @@ def _print_reports(args: argparse.Namespace, stdout: TextIO) -> int:
 def _reports(paths: list[str]) -> Iterator[tuple[str, Report | None]]:
     """Yield (message name, report) for each message, or (path, None) for an unreadable path."""
     for path in paths:
+        if path == "-":
+            yield from _parse_stream("-", sys.stdin.buffer)
+            continue
         try:
-            if path == "-":
-                yield from _parse_stream("-", sys.stdin.buffer)
-                continue
-            candidate = Path(path)
-            files = (
-                sorted(p for p in candidate.iterdir() if p.is_file())
-                if candidate.is_dir()
-                else [candidate]
-            )
-            for file in files:
+            files = _files_under(Path(path))
+        except OSError as exc:
+            yield _unreadable(path, exc)
+            continue
+        for file in files:
+            try:
                 with file.open("rb") as stream:
                     yield from _parse_stream(file.name, stream)
-        except OSError as exc:
-            print(f"mailrep parse: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
-            yield path, None
+            except OSError as exc:
+                yield _unreadable(str(file), exc)
+
+
+def _files_under(path: Path) -> list[Path]:
+    if not path.is_dir():
+        return [path]
+    return sorted(child for child in path.iterdir() if child.is_file())
+
+
+def _unreadable(path: str, exc: OSError) -> tuple[str, None]:
+    print(f"mailrep parse: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+    return path, None
 
 
 def _parse_stream(name: str, stream: BinaryIO) -> Iterator[tuple[str, Report]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +138,28 @@ def test_parse_garbage_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixtur
 
     (report,) = _json_lines(capsys.readouterr().out)
     assert report["recipients"] == []
+
+
+def test_parse_unreadable_file_in_directory_skips_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.eml").write_bytes(_DSN)
+    locked = tmp_path / "b.eml"
+    locked.write_bytes(_PLAIN)
+    (tmp_path / "c.eml").write_bytes(_PLAIN)
+    real_open = Path.open
+
+    # chmod cannot lock a file against root, so the open itself is made to fail.
+    def open_or_deny(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_or_deny)
+
+    code = main(["parse", "--json", str(tmp_path)])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == f"mailrep parse: cannot read {locked}: Permission denied\n"
+    assert [r["file"] for r in _json_lines(captured.out)] == ["a.eml", "c.eml"]
