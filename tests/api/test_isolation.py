@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from api.routes.domains import get_monitor
 from tests.api.conftest import KeyFactory
 from tests.api.samples import make_dsn
 
@@ -21,6 +23,14 @@ PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 RFC822 = {"Content-Type": "message/rfc822"}
 BOUNCED = "ola@example.org"
 CONTACT = "jan@example.org"
+DOMAIN = "mail.example.com"
+
+
+class _UnusedMonitor:
+    """Stands in for the DNSBL monitor, which no cross-tenant request may reach."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"another tenant's request reached the DNSBL monitor ({name})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +51,15 @@ async def _seed_tenant_a(client: httpx.AsyncClient, headers: dict[str, str]) -> 
     posted = await client.post("/v1/messages", content=make_dsn(BOUNCED), headers=headers | RFC822)
     await client.put(f"/v1/contacts/{CONTACT}", json={"name": "Jan"}, headers=headers)
     await client.put(f"/v1/suppressions/{CONTACT}", json={"note": "by A"}, headers=headers)
+    domain = {"domain": DOMAIN, "ips": ["192.0.2.10"], "alert_email": "ops@example.com"}
+    await client.post("/v1/domains", json=domain, headers=headers)
     message_id: int = posted.json()["message_id"]
     return message_id
 
 
 @pytest.fixture
-async def tenants(client: httpx.AsyncClient, make_key: KeyFactory) -> Tenants:
+async def tenants(client: httpx.AsyncClient, make_key: KeyFactory, app: FastAPI) -> Tenants:
+    app.dependency_overrides[get_monitor] = _UnusedMonitor
     a = make_key(tenant="alpha", scope="admin")
     b = make_key(tenant="beta", scope="admin")
     return Tenants(client, a, b, await _seed_tenant_a(client, a))
@@ -182,6 +195,53 @@ async def _post_stream(t: Tenants) -> None:
     assert a_tenant["streams"] == ["marketing", "transactional"]
 
 
+async def _a_domain(t: Tenants) -> dict[str, object]:
+    response = await t.a_get(f"/v1/domains/{DOMAIN}")
+    assert response.status_code == 200
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def _post_domain(t: Tenants) -> None:
+    body = {"domain": DOMAIN, "ips": ["198.51.100.7"], "alert_email": "b@example.net"}
+
+    response = await t.client.post("/v1/domains", json=body, headers=t.b)
+    a_domain = await _a_domain(t)
+
+    assert response.status_code == 201
+    assert a_domain["alert_email"] == "ops@example.com"
+    assert a_domain["sending_ips"] == [{"address": "192.0.2.10", "sources": ["explicit"]}]
+
+
+async def _list_domains(t: Tenants) -> None:
+    response = await t.client.get("/v1/domains", headers=t.b)
+
+    assert response.json()["items"] == []
+
+
+async def _b_gets_404(t: Tenants, method: str, url: str) -> None:
+    response = await t.client.request(method, url, headers=t.b)
+
+    assert response.status_code == 404
+    assert (await _a_domain(t))["domain"] == DOMAIN
+
+
+async def _get_domain(t: Tenants) -> None:
+    await _b_gets_404(t, "GET", f"/v1/domains/{DOMAIN}")
+
+
+async def _delete_domain(t: Tenants) -> None:
+    await _b_gets_404(t, "DELETE", f"/v1/domains/{DOMAIN}")
+
+
+async def _check_domain(t: Tenants) -> None:
+    await _b_gets_404(t, "POST", f"/v1/domains/{DOMAIN}/checks")
+
+
+async def _domain_listings(t: Tenants) -> None:
+    await _b_gets_404(t, "GET", f"/v1/domains/{DOMAIN}/listings")
+
+
 CASES: dict[tuple[str, str], Check] = {
     ("POST", "/v1/messages"): _post_message,
     ("GET", "/v1/suppressions"): _list_suppressions,
@@ -198,6 +258,12 @@ CASES: dict[tuple[str, str], Check] = {
     ("GET", "/v1/tenant"): _get_tenant,
     ("PATCH", "/v1/tenant"): _patch_tenant,
     ("POST", "/v1/streams"): _post_stream,
+    ("POST", "/v1/domains"): _post_domain,
+    ("GET", "/v1/domains"): _list_domains,
+    ("GET", "/v1/domains/{domain}"): _get_domain,
+    ("DELETE", "/v1/domains/{domain}"): _delete_domain,
+    ("POST", "/v1/domains/{domain}/checks"): _check_domain,
+    ("GET", "/v1/domains/{domain}/listings"): _domain_listings,
 }
 
 
