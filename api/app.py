@@ -16,6 +16,7 @@ from api.routes import ROUTERS
 from reputation.clock import Clock, SystemClock
 from reputation.db import create_db_engine, create_session_factory
 from reputation.metrics import render_metrics
+from reputation.monitoring.scheduler import start_monitor_scheduler
 from reputation.settings import Settings, get_settings
 
 
@@ -30,7 +31,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        monitor = start_monitor_scheduler(
+            settings, engine, app.state.session_factory, app.state.clock
+        )
         yield
+        if monitor is not None:
+            await monitor.shutdown()
         engine.dispose()
 
     app = FastAPI(
