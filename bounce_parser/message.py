@@ -22,11 +22,12 @@ MAX_TEXT_BYTES = 256 * 1024
 
 #: Bytes of a message handed to the MIME parser; the rest is ignored.
 MAX_PARSE_BYTES = 1024 * 1024
-#: Multipart boundaries beyond which the body is not split into parts. Real
-#: reports nest three or four levels.
-MAX_BOUNDARIES = 64
+#: Multipart and message/* parts beyond which the body is not split into
+#: parts, since the stdlib parser recurses once per level. Real reports nest
+#: three or four levels.
+MAX_CONTAINERS = 64
 
-_BOUNDARY_PARAM = re.compile(rb"boundary\s*=", re.IGNORECASE)
+_CONTAINER = re.compile(rb"boundary\s*=|content-type:\s*message/", re.IGNORECASE)
 _HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 _HTML_TAG = re.compile(r"<[^>]{0,2000}>")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.IGNORECASE)
@@ -116,13 +117,15 @@ class MessageView:
             cut = data.rfind(b"\n", MAX_PARSE_BYTES - 65536, MAX_PARSE_BYTES)
             data = data[: cut + 1 if cut > 0 else MAX_PARSE_BYTES]
             self.problems.append(f"message truncated to {len(data)} of {len(raw)} bytes")
-        # Counting the word is cheaper than the regex and bounds it from above.
-        boundaries = 0
-        if data.lower().count(b"boundary") > MAX_BOUNDARIES:
-            boundaries = len(_BOUNDARY_PARAM.findall(data))
-        if boundaries > MAX_BOUNDARIES:
+        # Counting the words is cheaper than the regex and bounds it from above.
+        containers = 0
+        lowered = data.lower()
+        if lowered.count(b"boundary") + lowered.count(b"message/") > MAX_CONTAINERS:
+            containers = len(_CONTAINER.findall(data))
+        if containers > MAX_CONTAINERS:
             self.problems.append(
-                f"{boundaries} MIME boundaries exceed {MAX_BOUNDARIES}; body read as text"
+                f"{containers} multipart and message parts exceed {MAX_CONTAINERS};"
+                " body read as text"
             )
             return _HEADER_PARSER.parsebytes(data)
         return email.message_from_bytes(data, policy=email.policy.compat32)

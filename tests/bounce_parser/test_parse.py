@@ -6,7 +6,7 @@ import pytest
 
 import bounce_parser.parse as parse_module
 from bounce_parser import Reason, ReportKind, parse_message
-from bounce_parser.message import MAX_BOUNDARIES, MessageView
+from bounce_parser.message import MAX_CONTAINERS, MessageView
 from bounce_parser.types import Detection
 
 MIB = 1024 * 1024
@@ -82,7 +82,7 @@ def test_parse_message_deeply_nested_multiparts_do_not_raise() -> None:
     report = parse_message(raw)
 
     assert report.kind is ReportKind.NOT_BOUNCE
-    assert any(str(MAX_BOUNDARIES) in problem for problem in report.problems)
+    assert any(str(MAX_CONTAINERS) in problem for problem in report.problems)
 
 
 def test_message_view_few_nested_multiparts_are_split() -> None:
@@ -137,3 +137,12 @@ def test_parse_message_classifier_fault_keeps_recipient_soft(
     assert report.recipients[0].reason is Reason.UNDEFINED
     assert report.recipients[0].hard_bounce is False
     assert "classifier failed: RuntimeError: bad table" in report.problems
+
+
+def test_parse_message_deeply_nested_message_parts_do_not_raise() -> None:
+    raw = b"From: a@example.com\n" + b"Content-Type: message/rfc822\n\n" * 5000 + b"x\n"
+
+    report = parse_message(raw)
+
+    assert report.kind is ReportKind.NOT_BOUNCE
+    assert any(str(MAX_CONTAINERS) in problem for problem in report.problems)
