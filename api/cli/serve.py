@@ -52,7 +52,10 @@ def run_serve(args: argparse.Namespace) -> int:
     except SQLAlchemyError as exc:
         return fail(f"cannot open the database: {exc.__class__.__name__}: {exc}")
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+    # The app logs its own access line with the request id, so uvicorn's is switched off.
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
     return 0
 
 

@@ -174,3 +174,11 @@ async def test_post_message_at_limit_is_accepted(
     response = await client.post("/v1/messages", content=b"x" * 1000, headers=headers)
 
     assert response.status_code == 201
+
+
+async def test_post_message_without_key_is_401_before_reading_body(
+    small_limit_app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    response = await client.post("/v1/messages", content=b"x" * 5000, headers=RFC822)
+
+    assert response.status_code == 401
