@@ -27,7 +27,7 @@ MAX_PARSE_BYTES = 1024 * 1024
 #: three or four levels.
 MAX_CONTAINERS = 64
 
-_CONTAINER = re.compile(rb"boundary\s*=|content-type:\s*message/", re.IGNORECASE)
+_CONTAINER = re.compile(rb"boundary\*?\s*=|content-type:\s*message/", re.IGNORECASE)
 _HEADER_PARSER = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 _HTML_TAG = re.compile(r"<[^>]{0,2000}>")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", re.IGNORECASE)
