@@ -14,6 +14,7 @@ import re
 _ADDRESS_TYPE = re.compile(r"^\s*(?:rfc822|utf-8|x-[\w.-]{1,40})\s*;\s*", re.IGNORECASE)
 _ANGLE = re.compile(r"<([^<>\s]{1,320}@[^<>\s]{1,255})>")
 _BARE = re.compile(r"[^\s<>()\[\],;:\"']{1,256}@[\w.-]{1,255}\w")
+_XTEXT_CHAR = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
 _QUOTED_LOCAL = re.compile(r'^"([^"]{1,256})"@([\w.-]{1,255})$')
 #: Maximum input length examined. An address is at most 320 octets (RFC 5321 4.5.3.1).
 _MAX_INPUT = 2048
@@ -28,6 +29,9 @@ def normalise_address(value: str | None) -> str | None:
     if not value:
         return None
     text = _ADDRESS_TYPE.sub("", value[:_MAX_INPUT]).strip().strip("'")
+    if "\\x{" in text:
+        # RFC 6533 section 3 utf-8-addr-xtext writes non-ASCII as \x{HEX}.
+        text = _XTEXT_CHAR.sub(_xtext_char, text)
 
     quoted = _QUOTED_LOCAL.match(text)
     if quoted:
@@ -53,6 +57,11 @@ def find_addresses(text: str, limit: int = 100) -> list[str]:
         if len(found) >= limit:
             break
     return found
+
+
+def _xtext_char(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
 def _lower_domain(address: str) -> str:

@@ -13,6 +13,7 @@ from bounce_parser.address import find_addresses, normalise_address
         ("rfc822; User@EXAMPLE.com", "User@example.com"),
         ("RFC822;<user@example.com>", "user@example.com"),
         ("utf-8; jürgen@Bücher.example", "jürgen@bücher.example"),
+        ("utf-8; j\\x{FC}rgen@b\\x{FC}cher.example", "jürgen@bücher.example"),
         ('"Jan Kowalski" <jan.kowalski@Example.PL>', "jan.kowalski@example.pl"),
         ("'user@example.com'", "user@example.com"),
         ("user@example.com.", "user@example.com"),
