@@ -11,9 +11,9 @@ with an empty address and a problem saying so, because it counts against the
 sending domain.
 
 Every report is returned with reason `feedback` and its Feedback-Type, but
-only `abuse`, `opt-out` and `unsubscribe` (RFC 5965 section 7.3) come from the
-recipient. `auth-failure`, `fraud` and `virus` reports are about the message,
-so a suppression policy should read `feedback_type` before removing anyone.
+only `abuse` and `opt-out` reports come from the recipient. `auth-failure`
+(RFC 6591), `fraud` and `virus` reports are about the message, so a
+suppression policy should read `feedback_type` before removing anyone.
 
 Microsoft's JMRP reports have no feedback-report part: the recipient and the
 source IP are only in headers Hotmail added to the returned original
