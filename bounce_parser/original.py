@@ -27,7 +27,7 @@ _MAX_HEADER_CHARS = 64 * 1024
 # follows", qmail "Below this line is a copy of the message", Exim "This is a copy
 # of the message, including all the headers", Exchange "Original message headers".
 # The lookahead on the first letters lets the regex engine skip most positions
-# cheaply; without it this search took a third of the parse time of a bounce.
+# cheaply. Without it, this search took half as long as the MIME parse itself.
 _MARKER = re.compile(
     r"(?=[bcfhmoruBCFHMORU])(?:"
     r"(?:original|returned|undelivered|bounced|failed) (?:message|mail|e-?mail)"
