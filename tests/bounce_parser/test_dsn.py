@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bounce_parser import Reason, ReportKind, parse_message
-from bounce_parser.dsn import detect_dsn, diagnostic_from_text
+from bounce_parser.dsn import detect_dsn, diagnostic_from_text, fill_from_dsn
 from bounce_parser.message import MessageView
+from bounce_parser.types import Finding
 
 _HEADERS = (
     "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\n"
@@ -183,3 +184,14 @@ def test_diagnostic_from_text_skips_field_lines() -> None:
     diagnostic = diagnostic_from_text(text, "a@example.net")
 
     assert diagnostic == "mail.local: unknown user: a 554 <a@example.net>... Service unavailable"
+
+
+def test_fill_from_dsn_completes_other_detector_finding() -> None:
+    finding = Finding(address="<user.one@example.NET>", diagnostic="mailbox unknown")
+
+    fill_from_dsn([finding], MessageView(_report(_TWO_RECIPIENTS)))
+
+    assert finding.status == "5.1.1"
+    assert finding.action == "failed"
+    assert finding.remote_mta == "mx.example.net"
+    assert finding.diagnostic == "mailbox unknown"
