@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "api.cli.tenants",
     "api.cli.ingest",
     "api.cli.check",
+    "api.cli.domains",
 )
 
 

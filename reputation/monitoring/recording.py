@@ -13,6 +13,7 @@ from blacklist_checks import DomainCheck, ListingStatus, Zone
 from reputation.clock import Clock
 from reputation.models import Tenant
 from reputation.monitoring.alerts import queue_alert
+from reputation.monitoring.domains import find_monitors_of
 from reputation.monitoring.episodes import EpisodeChange, apply_results
 from reputation.monitoring.models import (
     CheckResult,
@@ -114,6 +115,39 @@ def record_check(
     ]
     session.flush()
     return RecordedCheck(run, tuple(changes), tuple(alerts))
+
+
+def record_check_for_monitors(
+    session: Session,
+    *,
+    check: DomainCheck,
+    zones: Mapping[str, Zone],
+    started_at: datetime,
+    clock: Clock,
+    worker: str,
+    trigger: CheckTrigger = CheckTrigger.CLI,
+    confirmations: int = DEFAULT_CONFIRMATIONS,
+) -> list[RecordedCheck]:
+    """Record a check made outside the scheduler (e.g. `mailrep check`) for every tenant
+    that monitors `check.domain`; return nothing when nobody monitors it.
+
+    Targets the check did not cover (an explicit IP left out of the command) get no
+    result, so their episodes stay as they are.
+    """
+    return [
+        record_check(
+            session,
+            monitored=monitored,
+            check=check,
+            zones=zones,
+            started_at=started_at,
+            clock=clock,
+            trigger=trigger,
+            worker=worker,
+            confirmations=confirmations,
+        )
+        for monitored in find_monitors_of(session, domain=check.domain)
+    ]
 
 
 def _count(check: DomainCheck, status: ListingStatus) -> int:

@@ -10,7 +10,7 @@ from api.routes.domains import get_monitor
 from reputation.monitoring.checks import Monitor
 from tests.api.conftest import KeyFactory
 from tests.conftest import FixedClock
-from tests.reputation.monitoring.conftest import (  # noqa: F401 (fixtures)
+from tests.reputation.monitoring.conftest import (
     LISTED_IP,
     MONITORED_DOMAIN,
     SPF_IP,
@@ -22,11 +22,14 @@ from tests.reputation.monitoring.conftest import (  # noqa: F401 (fixtures)
     smtp_sink,
 )
 
+# Imported fixtures of the monitoring tests: rbldnsd, SMTP sink and the Monitor.
+__all__ = ["_rbldnsd", "listings", "monitor", "smtp_sink"]
+
 LISTING = f"{LISTED_IP} :127.0.0.2:Spam from $\n"
 
 
 @pytest.fixture
-def checked_app(app: FastAPI, monitor: Monitor) -> FastAPI:  # noqa: F811
+def checked_app(app: FastAPI, monitor: Monitor) -> FastAPI:
     app.dependency_overrides[get_monitor] = lambda: monitor
     return app
 
@@ -130,7 +133,7 @@ async def test_post_check_returns_results_and_spf_ips(
     checked_app: FastAPI,
     client: httpx.AsyncClient,
     make_key: KeyFactory,
-    listings: Listings,  # noqa: F811
+    listings: Listings,
 ) -> None:
     headers = make_key(scope="write")
     await _add(client, headers)
@@ -162,8 +165,8 @@ async def test_post_check_second_listing_alerts_and_listings_show_episode(
     client: httpx.AsyncClient,
     make_key: KeyFactory,
     clock: FixedClock,
-    listings: Listings,  # noqa: F811
-    smtp_sink: tuple[SmtpSink, int],  # noqa: F811
+    listings: Listings,
+    smtp_sink: tuple[SmtpSink, int],
 ) -> None:
     sink, _ = smtp_sink
     headers = make_key(scope="write")
@@ -204,7 +207,7 @@ async def test_get_listings_since_filters_episodes(
     client: httpx.AsyncClient,
     make_key: KeyFactory,
     clock: FixedClock,
-    listings: Listings,  # noqa: F811
+    listings: Listings,
 ) -> None:
     headers = make_key(scope="write")
     await _add(client, headers)

@@ -1,0 +1,102 @@
+"""`mailrep domains add|list|remove`, run in-process on the test database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from api.cli import main
+from reputation.monitoring.domains import list_domains
+from tests.api.cli_support import cli_db, cli_env
+
+__all__ = ["cli_db", "cli_env"]
+
+
+def test_domains_add_then_list_shows_domain(
+    cli_db: str, session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["tenant", "create", "acme", "--language", "pl"])
+    capsys.readouterr()
+
+    added = main(
+        [
+            "domains",
+            "add",
+            "Example.COM",
+            "--tenant",
+            "acme",
+            "--ip",
+            "192.0.2.10",
+            "--ip",
+            "198.51.100.7",
+            "--alert-email",
+            "ops@example.com",
+        ]
+    )
+    added_out = capsys.readouterr().out
+    listed = main(["domains", "list"])
+    table = capsys.readouterr().out.splitlines()
+
+    assert added == 0
+    assert added_out == (
+        "monitoring example.com for tenant acme; explicit IPs: 192.0.2.10, 198.51.100.7\n"
+    )
+    assert listed == 0
+    assert table[0].split() == ["tenant", "domain", "explicit_ips", "last_checked"]
+    assert table[1].split() == ["acme", "example.com", "192.0.2.10,198.51.100.7", "never"]
+    (row,) = list_domains(session)
+    assert row.alert_email == "ops@example.com"
+
+
+def test_domains_list_filters_by_tenant(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for tenant, domain in (("acme", "example.com"), ("other", "example.org")):
+        main(["tenant", "create", tenant])
+        main(["domains", "add", domain, "--tenant", tenant])
+    capsys.readouterr()
+
+    code = main(["domains", "list", "--tenant", "other"])
+    lines = capsys.readouterr().out.splitlines()
+
+    assert code == 0
+    assert [line.split()[1] for line in lines[1:]] == ["example.org"]
+
+
+def test_domains_remove_then_list_is_empty(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["tenant", "create", "acme"])
+    main(["domains", "add", "example.com", "--tenant", "acme"])
+    capsys.readouterr()
+
+    removed = main(["domains", "remove", "example.com", "--tenant", "acme"])
+    again = main(["domains", "remove", "example.com", "--tenant", "acme"])
+    err = capsys.readouterr().err
+
+    assert removed == 0
+    assert again == 1
+    assert err == "mailrep: monitored domain 'example.com' not found\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["example.com", "--tenant", "nobody"], "mailrep: tenant 'nobody' not found\n"),
+        (
+            ["example.com", "--tenant", "acme", "--ip", "192.0.2.0/24"],
+            "mailrep: invalid monitoring target '192.0.2.0/24': not a single IP address\n",
+        ),
+        (
+            ["localhost", "--tenant", "acme"],
+            "mailrep: invalid monitoring target 'localhost': "
+            "give a full domain name such as example.com\n",
+        ),
+    ],
+)
+def test_domains_add_invalid_input_fails_with_one_line(
+    cli_db: str, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    main(["tenant", "create", "acme"])
+    capsys.readouterr()
+
+    code = main(["domains", "add", *arguments])
+
+    assert code == 1
+    assert capsys.readouterr().err == message
