@@ -10,6 +10,7 @@ reported, which are stored as given even when they are not valid.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 import email_validator
 import idna
@@ -47,15 +48,45 @@ def normalise_address(address: str) -> str:
     return f"{result.local_part}@{result.ascii_domain}"
 
 
-def _normalise_plain(address: str) -> str | None:
-    """Return the normal form of a plain ASCII address, or None to take the slow path."""
-    match = _PLAIN_ADDRESS.fullmatch(address)
-    if match is None or len(address) > _MAX_ADDRESS or len(match["local"]) > _MAX_LOCAL:
+def _normalise_plain(
+    address: str,
+    _match: Callable[[str], re.Match[str] | None] = _PLAIN_ADDRESS.fullmatch,
+) -> str | None:
+    """Return the normal form of a plain ASCII address, or None to take the slow path.
+
+    Runs once per recipient of a send check, so it avoids every avoidable call.
+    """
+    match = _match(address)
+    if match is None or len(address) > _MAX_ADDRESS:
         return None
-    domain = match["domain"].lower()
+    at = match.end(1)
+    if at > _MAX_LOCAL:
+        return None
+    domain = address[at + 1 :].lower()
     if domain.endswith(_SPECIAL_USE_SUFFIXES):
         return None
-    return f"{match['local']}@{domain}"
+    return address[: at + 1] + domain
+
+
+def normalise_many(addresses: Iterable[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Normalise a batch: map each distinct normal form to the first address given for it.
+
+    Returns that map, in input order, and the (address, problem) pairs of the invalid ones.
+    """
+    by_key: dict[str, str] = {}
+    invalid: list[tuple[str, str]] = []
+    plain = _normalise_plain
+    for given in addresses:
+        key = plain(given)
+        if key is None:
+            try:
+                key = normalise_address(given)
+            except InvalidAddressError as exc:
+                invalid.append((given, exc.problem))
+                continue
+        if key not in by_key:
+            by_key[key] = given
+    return by_key, invalid
 
 
 def normalise_reported_address(address: str) -> str:

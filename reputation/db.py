@@ -26,7 +26,9 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for a SQLite or PostgreSQL (psycopg 3) URL."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # UTC sessions, so raw timestamps read past the ORM are aware and in UTC.
+        connect_args = {"options": "-c timezone=UTC"}
+        return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
     engine = create_engine(url, echo=echo)
     event.listen(engine, "connect", _configure_sqlite_connection)
