@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import contacts, domains, messages, send_check, suppressions, tenant
+from api.routes import (
+    contacts,
+    domains,
+    messages,
+    reputation,
+    send_check,
+    sends,
+    suppressions,
+    tenant,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     messages.router,
@@ -13,4 +22,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     send_check.router,
     tenant.router,
     domains.router,
+    reputation.router,
+    sends.router,
 )

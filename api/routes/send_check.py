@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.body import read_limited_body, require_media_type
 from api.deps import ClockDep, SessionDep, WriteKey
 from api.errors import InvalidRequest
+from api.routes.reputation import ReputationBriefOut, ScoringSetupDep, reputation_brief
 from reputation.send_check import SendCheckResult, check_recipients
 
 router = APIRouter(tags=["send-check"])
@@ -60,6 +61,7 @@ class SendCheckOut(BaseModel):
     allowed: list[str]
     suppressed: list[SuppressedOut]
     invalid: list[InvalidOut]
+    reputation: ReputationBriefOut
 
 
 async def _send_check_body(request: Request) -> tuple[SendCheckEnvelope, list[str]]:
@@ -111,6 +113,7 @@ def post_send_check(
     body: Annotated[tuple[SendCheckEnvelope, list[str]], Depends(_send_check_body)],
     session: SessionDep,
     clock: ClockDep,
+    setup: ScoringSetupDep,
 ) -> Response:
     """Sort planned recipients into allowed, suppressed and invalid; records the volume.
 
@@ -125,7 +128,11 @@ def post_send_check(
         stream=envelope.stream,
         from_domain=envelope.from_domain,
     )
-    return Response(orjson.dumps(_result_json(result)), media_type="application/json")
+    output = _result_json(result)
+    output["reputation"] = reputation_brief(
+        session, principal.tenant, envelope.from_domain, setup, clock
+    )
+    return Response(orjson.dumps(output), media_type="application/json")
 
 
 def _result_json(result: SendCheckResult) -> dict[str, Any]:
