@@ -160,12 +160,14 @@ def _make_safe(
         return Reason.REJECTED, f"{evidence},stage=MAIL"
     if facts.stage == "connect":
         return Reason.BLOCKED, f"{evidence},stage=CONNECT"
-    if reason is Reason.USERUNKNOWN and not _is_address_status(facts.status):
+    if reason is Reason.USERUNKNOWN and needs_confirmation and not _is_address_status(facts.status):
         # An address accepted at RCPT TO and refused after the content was
         # sent was refused by a content filter (Japanese mobile carriers do this).
+        # Wording only a mailbox directory writes is believed at any stage:
+        # Yahoo refuses unknown users after DATA.
         if facts.stage == "data":
             return Reason.FILTERED, f"{evidence},stage=DATA"
-        if needs_confirmation and not _confirms_address(facts.status, facts.stage):
+        if not _confirms_address(facts.status, facts.stage):
             return Reason.FILTERED, f"{evidence},unconfirmed"
     reason, evidence = _make_delay_safe(reason, evidence, facts)
     is_still_hard = reason in _ADDRESS_REASONS and reason is not Reason.NOTACCEPT

@@ -96,6 +96,9 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"(sending|message|messages) rate (limit|exceeded|too high)",
         r"too many (messages|mails|emails) (in|this|per|from|sent)",
         r"exceeded (the )?(hourly|daily|per[- ]hour|message) (sending )?(limit|quota)",
+        # Polish providers' sending limits ("Przekroczono limit wysyłanych wiadomości").
+        r"przekroczon\w* (dzienn\w* |godzinow\w* )?limit\w* wysy[łl]",
+        r"limit\w* wysy[łl]anych wiadomo",
     ),
     _pattern(
         "too_many_connections",
@@ -141,6 +144,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"(low|poor|bad|negative) (sender |ip |domain |email )?reputation",
         r"reputation (of|for) (the |your )?(sending|sender)",
         r"reputation (is )?too low",
+        r"(due to|because of) (the |your |its )?(ip|sender|sending|domain)( ip)? reputation",
         r"\[tss0[1-9]\]",
         r"(unexpected volume|user complaints)",
     ),
@@ -194,6 +198,9 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"connection refused by",
         r"your (ip|server|network) (is|has been) (temporarily )?(blocked|rejected|banned)",
         r"unusual rate of unsolicited mail",
+        # Barracuda names the verdict after the recipient: "(user@example.com:blocked)".
+        r"recipients \(\S+:blocked\)",
+        r"czarn\w* li[śs]",
     ),
     _pattern(
         "virus_detected",
@@ -326,6 +333,7 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         r"mail ?(box|folder|drop)( is| was)? (full|over ?quota)",
         r"(mailbox|inbox|mail ?folder|account|user) (is )?(full|over ?quota)",
         r"over ?quota",
+        r"over (the )?(allowed |storage |mailbox |disk )?quota",
         r"quota (exceeded|full|violation)",
         r"exceed(s|ed)? (the |his |her |their |its )?(storage|mailbox|disk|quota)",
         r"(out of|insufficient|not enough) (storage|disk) space",
@@ -334,7 +342,10 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         r"exceeds allowed size",
         r"disk quota",
         r"(容量|メールボックス).{0,10}(オーバー|超過|一杯|いっぱい)",
-        r"skrzynka.{0,30}(pełna|przepełniona)",
+        # Polish servers often drop the diacritics, so both spellings match.
+        r"skrzynk\w*.{0,30}(pe[łl]na|przepe[łl]niona)",
+        r"przekroczon\w* (limit\w*|rozmiar\w*) (pojemno|miejsca|skrzynki|dyskowego)",
+        r"(brak|za ma[łl]o) miejsca (w|na) (skrzynce|koncie)",
         r"(postfach|mailbox) (ist )?voll",
         r"bo[iî]te (aux lettres )?(est )?pleine",
         r"buz[oó]n (est[aá] )?lleno|casella (di posta )?piena",
@@ -366,6 +377,8 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         r"account that you tried to reach is (inactive|disabled)",
         r"disabled (recipient|user|account|mailbox)",
         r"(account|mailbox) (has )?expired",
+        r"(konto|skrzynka)( \S+)? (jest |zosta[łl]o |zosta[łl]a )?"
+        r"(zablokowan|zawieszon|nieaktywn|wy[łl][ąa]czon|dezaktywowan)",
     ),
 )
 
@@ -449,8 +462,10 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         r"doesn'?t have an? \S+ account",
         r"no account by that name",
         r"bad destination (mailbox )?address",
-        r"(konto|adres|użytkownik|skrzynka)( \S+)? nie istnieje|nie ma takiego (użytkownika|konta)",
-        r"(użytkownik|adresat) nieznany|nieznany (użytkownik|adresat)",
+        r"(konto|adres|u[żz]ytkownik|skrzynka|adresat)( \S+)? nie istnieje",
+        r"nie ma (takiego|podanego) (u[żz]ytkownika|konta|adresu|adresata|odbiorcy)",
+        r"(u[żz]ytkownik|adresat|odbiorca) nieznany|nieznany (u[żz]ytkownik|adresat|odbiorca)",
+        r"brak (takiego )?(u[żz]ytkownika|adresata|skrzynki)",
         r"(benutzer|empfänger) (ist )?unbekannt|unbekannter (benutzer|empfänger)",
         r"(destinataire|utilisateur) inconnu|adresse inconnue",
         r"usuario desconocido|utente (sconosciuto|inesistente)",
@@ -465,8 +480,16 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         r"(recipient|user) (has )?(blocked|rejected|refused) (you|your|the sender|mail)",
         r"not accepting (mail|messages) from",
     ),
-    # RFC 5321's stock text for 550: servers send it for unknown users and
-    # for blocks alike, so it decides only when the codes are silent.
+    # RFC 5321's stock text for 550, which GMX, WEB.DE and Outlook.com send for a
+    # mailbox they do not have. Other servers send it for blocks too, so it counts
+    # only when the codes are silent and the refusal came at RCPT TO.
+    _pattern(
+        "mailbox_unavailable_rcpt",
+        Reason.USERUNKNOWN,
+        r"requested action not taken: mailbox unavailable",
+        is_weak=True,
+        needs_confirmation=True,
+    ),
     _pattern(
         "mailbox_unavailable",
         Reason.FILTERED,
@@ -476,6 +499,13 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
 )
 
 _TRANSPORT_CONDITIONS: tuple[TextPattern, ...] = (
+    # A greylisting server defers every new sender once, so the deferral says
+    # nothing about the sender, the message or the address.
+    _pattern(
+        "greylisted",
+        Reason.ONHOLD,
+        r"gr[ae]y ?list(ed|ing)?\b",
+    ),
     _pattern(
         "system_error",
         Reason.SYSTEMERROR,

@@ -563,6 +563,61 @@ def test_classify_user_unknown_after_data_is_filtered() -> None:
     assert classify(finding) == (Reason.FILTERED, "pattern=user_unknown,stage=DATA")
 
 
+def test_classify_directory_wording_after_data_is_user_unknown() -> None:
+    """Yahoo refuses unknown users after DATA, in words no content filter uses."""
+    finding = _finding(
+        "5.0.0",
+        "554",
+        "554 delivery error: dd This user doesn't have a yahoo.example account",
+        command="DATA",
+    )
+
+    assert classify(finding) == (Reason.USERUNKNOWN, "pattern=user_unknown_directory")
+
+
+@pytest.mark.parametrize("status", ["5.0.0", "5.5.0", None])
+def test_classify_stock_mailbox_unavailable_at_rcpt_is_hard(status: str | None) -> None:
+    """GMX, WEB.DE and Outlook.com refuse an unknown mailbox with RFC 5321's stock text."""
+    finding = _finding(
+        status, "550", "550 Requested action not taken: mailbox unavailable", command="RCPT"
+    )
+
+    assert classify(finding)[0] is Reason.USERUNKNOWN
+    assert _is_hard(finding)
+
+
+def test_classify_stock_mailbox_unavailable_under_x7_is_soft() -> None:
+    finding = _finding(
+        "5.7.1", "550", "550 5.7.1 Requested action not taken: mailbox unavailable", command="RCPT"
+    )
+
+    assert not _is_hard(finding)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("550 5.1.1 Nie ma takiego uzytkownika", Reason.USERUNKNOWN),
+        ("550 5.1.1 Użytkownik nie istnieje", Reason.USERUNKNOWN),
+        ("552 5.2.2 Skrzynka odbiorcy jest pelna", Reason.MAILBOXFULL),
+        ("452 4.2.2 Przekroczony limit pojemnosci skrzynki", Reason.MAILBOXFULL),
+        ("550 5.7.1 Przekroczono limit wysylanych wiadomosci", Reason.SPEEDING),
+        ("550 5.2.1 Konto zablokowane", Reason.SUSPEND),
+        ("550 5.7.1 Adres IP nadawcy znajduje sie na czarnej liscie", Reason.BLOCKED),
+    ],
+)
+def test_classify_polish_wording_with_or_without_diacritics(text: str, reason: Reason) -> None:
+    assert classify(_finding(None, None, text, command="RCPT"))[0] is reason
+
+
+def test_classify_greylisting_is_on_hold_and_soft() -> None:
+    finding = _finding(
+        "4.7.1", "450", "450 4.7.1 <user@example.com>: Recipient address rejected: Greylisted"
+    )
+
+    assert classify(finding) == (Reason.ONHOLD, "pattern=greylisted")
+
+
 def test_classify_bare_user_unknown_is_soft() -> None:
     """User-unknown wording with no X.1.x status and no RCPT TO stage is not trusted."""
     finding = _finding(None, "550", "550 : User unknown")
