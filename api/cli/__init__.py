@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "api.cli.ingest",
     "api.cli.check",
     "api.cli.domains",
+    "api.cli.score",
 )
 
 

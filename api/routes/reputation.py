@@ -147,14 +147,7 @@ def get_reputation(
     result = compute_reputation(
         session, tenant=principal.tenant, domain=name, setup=setup, clock=clock
     )
-    language = pick_language(accept_language, principal.tenant)
-    return ReputationOut(
-        domain=name,
-        language=language,
-        computed_at=result.computed_at,
-        ips=[_target_out(ip, language) for ip in result.ips],
-        **_target_out(result, language).model_dump(),
-    )
+    return reputation_out(result, pick_language(accept_language, principal.tenant))
 
 
 @router.get("/domains/{domain}/reputation/history", response_model=HistoryOut)
@@ -186,6 +179,17 @@ def get_reputation_history(
         for row in rows
     ]
     return HistoryOut(domain=name, target=target or name, snapshots=snapshots)
+
+
+def reputation_out(result: Reputation, language: Language) -> ReputationOut:
+    """Return a domain's result as the API and `mailrep score --json` show it."""
+    return ReputationOut(
+        domain=result.target,
+        language=language,
+        computed_at=result.computed_at,
+        ips=[_target_out(ip, language) for ip in result.ips],
+        **_target_out(result, language).model_dump(),
+    )
 
 
 def _target_out(result: Reputation, language: Language) -> TargetReputationOut:

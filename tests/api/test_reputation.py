@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from api.cli import main
 from api.routes.reputation import get_scoring_setup, pick_language
 from blacklist_checks import load_catalogue
+from reputation.db import create_db_engine, create_session_factory, session_scope
 from reputation.models import Tenant
 from reputation.scoring.inputs import zone_weights
 from reputation.scoring.service import ScoringSetup
+from reputation.settings import get_settings
+from reputation.tenants import create_tenant
+from tests.api.cli_support import cli_db, cli_env
 from tests.api.conftest import KeyFactory
 from tests.api.samples import make_dsn
 from tests.conftest import FixedClock
 from tests.reputation.scoring.history import good_resolver
+from tests.reputation.scoring.test_dns_auth import GOOD_ZONE, REVERSE_ZONE
+from tests.reputation.scoring.zone_server import ZoneServer
+
+__all__ = ["cli_db", "cli_env"]
 
 RFC822 = {"Content-Type": "message/rfc822"}
 URL = "/v1/domains/example.com/reputation"
@@ -231,3 +243,60 @@ async def test_send_check_includes_reputation(
 def test_pick_language_reads_q_values(header: str, expected: str) -> None:
     tenant = Tenant(name="acme", language="en")
     assert pick_language(header, tenant) == expected
+
+
+@pytest.fixture
+def cli_tenants(cli_db: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Two tenants in the CLI's database, and DNS pointed at a loopback server."""
+    engine = create_db_engine(cli_db)
+    with session_scope(create_session_factory(engine)) as session:
+        create_tenant(session, name="acme", clock=clock)
+        create_tenant(session, name="firma", clock=clock, language="pl")
+    engine.dispose()
+    zones = {"example.com.": GOOD_ZONE, "2.0.192.in-addr.arpa.": REVERSE_ZONE}
+    with ZoneServer(zones) as server:
+        monkeypatch.setenv("MAILREP_DNS_SERVERS", server.address)
+        get_settings.cache_clear()
+        yield cli_db
+
+
+def test_cli_score_json_matches_api_shape(
+    cli_tenants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["score", "example.com", "--tenant", "acme", "--json"])
+
+    body = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert body["domain"] == "example.com"
+    assert body["language"] == "en"
+    assert _component(body, "spf")["status"] == "ok"
+    assert _component(body, "dmarc")["params"]["policy"] == "reject"
+    assert [ip["target"] for ip in body["ips"]] == ["192.0.2.10", "192.0.2.11"]
+
+
+def test_cli_score_text_in_tenant_language(
+    cli_tenants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["score", "example.com", "--tenant", "firma"])
+
+    output = capsys.readouterr().out
+    assert code == 0
+    assert output.startswith("example.com: score ")
+    assert "Za mały wolumen" in output
+
+
+def test_cli_score_lang_overrides_tenant(
+    cli_tenants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["score", "example.com", "--tenant", "firma", "--lang", "en"])
+
+    assert "Not enough volume" in capsys.readouterr().out
+
+
+def test_cli_score_several_tenants_needs_tenant(
+    cli_tenants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["score", "example.com"])
+
+    assert code == 1
+    assert "--tenant" in capsys.readouterr().err
