@@ -24,8 +24,17 @@ class Outcome:
     suppressed: int
 
 
+#: sysexits.h EX_TEMPFAIL. An MTA that pipes mail into `mailrep ingest -` (Postfix pipe(8),
+#: Exim's pipe transport, sendmail's prog mailer) defers the message and retries on it.
+EXIT_TEMPFAIL = 75
+
+
 class CommandError(Exception):
     """A command failed for a reason the user can fix; the message is printed as is."""
+
+    def __init__(self, message: str, *, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def load_settings() -> Settings:

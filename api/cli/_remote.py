@@ -11,7 +11,14 @@ TIMEOUT_SECONDS = 60.0
 
 
 class RemoteMessageError(OSError):
-    """The server rejected one message; the run goes on with the next."""
+    """The server rejected one message or was unreachable; the run goes on with the next.
+
+    `is_temporary` is true when a retry may succeed: no connection, a timeout, HTTP 429 or 5xx.
+    """
+
+    def __init__(self, message: str, *, is_temporary: bool) -> None:
+        super().__init__(message)
+        self.is_temporary = is_temporary
 
 
 class RemoteIngester:
@@ -35,12 +42,14 @@ class RemoteIngester:
         try:
             response = self._client.post("/v1/messages", content=message.data, params=self._params)
         except httpx.HTTPError as exc:
-            raise RemoteMessageError(f"request failed: {type(exc).__name__}: {exc}") from exc
+            text = f"request failed: {type(exc).__name__}: {exc}"
+            raise RemoteMessageError(text, is_temporary=True) from exc
         if response.status_code in (401, 403):
             raise CommandError(f"server rejected the API key: {_detail(response)}")
         if response.status_code not in (200, 201):
             raise RemoteMessageError(
-                f"server returned HTTP {response.status_code}: {_detail(response)}"
+                f"server returned HTTP {response.status_code}: {_detail(response)}",
+                is_temporary=response.status_code == 429 or response.status_code >= 500,
             )
 
         body = response.json()

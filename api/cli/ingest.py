@@ -11,14 +11,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from tqdm import tqdm
 
-from api.cli._common import CommandError, Outcome, fail, load_settings, setup_logging
-from api.cli._remote import RemoteIngester
+from api.cli._common import (
+    EXIT_TEMPFAIL,
+    CommandError,
+    Outcome,
+    fail,
+    load_settings,
+    setup_logging,
+)
+from api.cli._remote import RemoteIngester, RemoteMessageError
 from api.cli._sources import RawMessage, iter_messages
 from bounce_parser import ReportKind
 from reputation.clock import SystemClock
@@ -44,7 +51,7 @@ class Summary:
     suppressed: int = 0
     unparseable: int = 0
     errors: int = 0
-    failed: list[str] = field(default_factory=list)
+    temporary_errors: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.new += not outcome.duplicate
@@ -85,7 +92,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     try:
         ingester = _remote(args) if args.server else _local(args)
     except CommandError as exc:
-        return fail(str(exc))
+        return fail(str(exc), exc.exit_code)
 
     summary = Summary()
     try:
@@ -95,15 +102,26 @@ def run_ingest(args: argparse.Namespace) -> int:
                 summary.add(ingester.ingest(message))
             except (ReputationError, SQLAlchemyError, OSError) as exc:
                 summary.errors += 1
-                print(f"mailrep: {message.origin}: {_describe(exc)}", file=sys.stderr)
+                summary.temporary_errors += _is_temporary(exc)
+                tqdm.write(f"mailrep: {message.origin}: {_describe(exc)}", file=sys.stderr)
     except CommandError as exc:
         print(summary.line(), file=sys.stderr)
-        return fail(str(exc))
+        return fail(str(exc), exc.exit_code)
     finally:
         ingester.close()
 
     print(summary.line())
+    if summary.temporary_errors:
+        return EXIT_TEMPFAIL
     return 1 if summary.errors else 0
+
+
+def _is_temporary(exc: BaseException) -> bool:
+    """Return True for a failure that a later retry may not meet: an unreachable or locked DB."""
+    if isinstance(exc, RemoteMessageError):
+        return exc.is_temporary
+    # SQLite reports a missing table as an OperationalError too, and that needs a migration.
+    return isinstance(exc, OperationalError) and "no such table" not in str(exc.orig)
 
 
 def _read_all(paths: list[str], summary: Summary) -> Iterator[RawMessage]:
@@ -112,7 +130,7 @@ def _read_all(paths: list[str], summary: Summary) -> Iterator[RawMessage]:
             yield from iter_messages([path])
         except OSError as exc:
             summary.errors += 1
-            print(f"mailrep: {_describe(exc)}", file=sys.stderr)
+            tqdm.write(f"mailrep: {_describe(exc)}", file=sys.stderr)
 
 
 def _progress(messages: Iterator[RawMessage]) -> Iterator[RawMessage]:
@@ -161,9 +179,11 @@ class LocalIngester:
         except ReputationError as exc:
             raise CommandError(str(exc)) from exc
         except SQLAlchemyError as exc:
-            raise CommandError(
-                f"cannot read tenants ({type(exc).__name__}); run `mailrep db upgrade` first?"
-            ) from exc
+            if _is_temporary(exc):
+                message = f"database unavailable: {getattr(exc, 'orig', exc)}"
+                raise CommandError(message, exit_code=EXIT_TEMPFAIL) from exc
+            message = f"cannot read tenants ({type(exc).__name__}); run `mailrep db upgrade` first?"
+            raise CommandError(message) from exc
         if len(tenants) != 1:
             raise CommandError(f"{len(tenants)} tenants exist; name one with --tenant")
         return tenants[0].name

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.cli import main
+from api.cli._common import EXIT_TEMPFAIL
 from reputation.models import Message, Suppression
 from reputation.settings import get_settings
 from tests.api.cli_support import cli_db, cli_env
@@ -180,3 +181,52 @@ def test_reparse_unknown_tenant_fails(tenant: str, capsys: pytest.CaptureFixture
 
     assert code == 1
     assert capsys.readouterr().err == "mailrep: tenant 'nobody' not found\n"
+
+
+def test_ingest_server_unreachable_is_tempfail(
+    cli_env: dict[str, str],
+    free_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An MTA piping a bounce in defers and retries on exit code 75 (EX_TEMPFAIL)."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(make_dsn("a@example.org"))))
+    server = f"http://127.0.0.1:{free_port}"
+
+    code = main(["ingest", "-", "--server", server, "--api-key", "mr_x"])
+    captured = capsys.readouterr()
+
+    assert code == EXIT_TEMPFAIL
+    assert "request failed" in captured.err
+    assert captured.out.strip().endswith("errors 1")
+
+
+def test_ingest_database_unreachable_is_tempfail(
+    cli_env: dict[str, str],
+    free_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port}/none?connect_timeout=2"
+    monkeypatch.setenv("MAILREP_DATABASE_URL", url)
+    get_settings.cache_clear()
+
+    code = main(["ingest", "-"])
+
+    assert code == EXIT_TEMPFAIL
+    assert capsys.readouterr().err.startswith("mailrep: database unavailable:")
+
+
+def test_ingest_database_not_migrated_is_error(
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MAILREP_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+
+    code = main(["ingest", "-"])
+
+    assert code == 1
+    assert "run `mailrep db upgrade` first" in capsys.readouterr().err
