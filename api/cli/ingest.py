@@ -117,7 +117,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def _is_temporary(exc: BaseException) -> bool:
-    """Return True for a failure that a later retry may not meet: an unreachable or locked DB."""
+    """Return True when a later retry may succeed, e.g. the database was unreachable or locked."""
     if isinstance(exc, RemoteMessageError):
         return exc.is_temporary
     # SQLite reports a missing table as an OperationalError too, and that needs a migration.
