@@ -13,10 +13,12 @@ from api.errors import install_error_handlers
 from api.health import router as health_router
 from api.middleware import RequestContextMiddleware
 from api.routes import ROUTERS
+from api.routes.reputation import build_scoring_setup
 from reputation.clock import Clock, SystemClock
 from reputation.db import create_db_engine, create_session_factory
-from reputation.metrics import render_metrics
+from reputation.metrics import register_state_source, render_metrics
 from reputation.monitoring.scheduler import start_monitor_scheduler
+from reputation.scoring.metrics_state import make_state_source
 from reputation.settings import Settings, get_settings
 
 
@@ -34,7 +36,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         monitor = start_monitor_scheduler(
             settings, engine, app.state.session_factory, app.state.clock
         )
+        # /metrics reads deployment-wide state (scores, listings, totals) at each scrape.
+        weights = build_scoring_setup(settings).zone_weights
+        register_state_source(make_state_source(app.state.session_factory, weights))
         yield
+        register_state_source(None)
         if monitor is not None:
             await monitor.shutdown()
         engine.dispose()
