@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bounce_parser.prefilter import required_literals
+from bounce_parser.prefilter import LiteralIndex, required_literals
 from bounce_parser.types import Reason
 
 #: Diagnostic texts are short, so anything past this is quoted message content.
@@ -50,8 +50,8 @@ class TextPattern:
     is_weak: bool = False
     #: The match suppresses an address only with an X.1.x status or at RCPT TO.
     needs_confirmation: bool = False
-    #: Substrings one of which every match contains (None: always search).
-    literals: frozenset[str] | None = None
+    #: The same regex split at its top-level alternatives, for the prefilter.
+    alternatives: tuple[re.Pattern[str], ...] = ()
 
 
 def _pattern(
@@ -62,9 +62,10 @@ def _pattern(
     needs_confirmation: bool = False,
 ) -> TextPattern:
     # No group is ever read, and non-capturing groups search faster.
-    source = "|".join(f"(?:{alt})" for alt in alternatives)
-    regex = re.compile(_CAPTURING_GROUP_RE.sub("(?:", source))
-    return TextPattern(name, reason, regex, is_weak, needs_confirmation, required_literals(regex))
+    sources = [_CAPTURING_GROUP_RE.sub("(?:", f"(?:{alt})") for alt in alternatives]
+    regex = re.compile("|".join(sources))
+    compiled = tuple(re.compile(source) for source in sources)
+    return TextPattern(name, reason, regex, is_weak, needs_confirmation, compiled)
 
 
 def normalise_text(text: str | None) -> str:
@@ -570,15 +571,22 @@ PATTERNS: tuple[TextPattern, ...] = (
 )
 
 
+#: Every alternative of every pattern, in priority order, so the first one
+#: that matches belongs to the first pattern that matches.
+_ALTERNATIVES: tuple[tuple[TextPattern, re.Pattern[str]], ...] = tuple(
+    (pattern, alternative) for pattern in PATTERNS for alternative in pattern.alternatives
+)
+_LITERAL_INDEX = LiteralIndex([required_literals(regex) for _, regex in _ALTERNATIVES])
+
+
 def match_text(text: str) -> TextPattern | None:
     """Return the first pattern matching normalised `text`, or None."""
     if not text:
         return None
-    for pattern in PATTERNS:
-        literals = pattern.literals
-        # A substring test is far cheaper than the search it rules out.
-        if literals is not None and not any(literal in text for literal in literals):
-            continue
-        if pattern.regex.search(text):
+    # One pass over the text finds the few alternatives whose literals occur
+    # in it. Only those can match, so only those are searched.
+    for index in sorted(_LITERAL_INDEX.candidates(text)):
+        pattern, alternative = _ALTERNATIVES[index]
+        if alternative.search(text):
             return pattern
     return None

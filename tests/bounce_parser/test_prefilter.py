@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bounce_parser.patterns import PATTERNS
-from bounce_parser.prefilter import required_literals
+from bounce_parser.patterns import PATTERNS, match_text, normalise_text
+from bounce_parser.prefilter import LiteralIndex, required_literals
 from tests.bounce_parser.test_patterns import SAMPLES
 
 
@@ -34,22 +34,37 @@ def test_required_literals_unprovable_regex_is_none(source: str) -> None:
     assert required_literals(re.compile(source)) is None
 
 
-def test_patterns_every_sample_passes_its_own_prefilter() -> None:
-    by_name = {pattern.name: pattern for pattern in PATTERNS}
-    for name, sample in SAMPLES.items():
-        pattern = by_name[name]
-        text = sample.lower()
-        match = pattern.regex.search(text)
+def test_literal_index_finds_overlapping_and_prefix_literals() -> None:
+    index = LiteralIndex([frozenset({"mail"}), frozenset({"mailbox full"}), frozenset({"box"})])
 
-        assert match is not None, name
-        assert pattern.literals is None or any(lit in match.group() for lit in pattern.literals)
+    assert index.candidates("the mailbox full") == {0, 1, 2}
+    assert index.candidates("mail box") == {0, 2}
+    assert index.candidates("nothing here") == set()
+
+
+def test_literal_index_set_without_literals_is_always_a_candidate() -> None:
+    index = LiteralIndex([None, frozenset({"quota"})])
+
+    assert index.candidates("") == {0}
+
+
+def _first_match_unfiltered(text: str) -> str | None:
+    return next((pattern.name for pattern in PATTERNS if pattern.regex.search(text)), None)
+
+
+def test_match_text_every_sample_same_as_unfiltered_search() -> None:
+    for sample in SAMPLES.values():
+        text = normalise_text(sample)
+        matched = match_text(text)
+
+        assert (matched.name if matched else None) == _first_match_unfiltered(text)
 
 
 @given(st.sampled_from(list(SAMPLES.values())), st.integers(0, 60), st.integers(0, 60))
-def test_prefilter_cut_sample_never_hides_a_match(sample: str, start: int, length: int) -> None:
-    text = sample.lower()[start : start + length]
-    for pattern in PATTERNS:
-        if pattern.literals is None or not pattern.regex.search(text):
-            continue
+def test_match_text_cut_sample_same_as_unfiltered_search(
+    sample: str, start: int, length: int
+) -> None:
+    text = normalise_text(sample)[start : start + length]
+    matched = match_text(text)
 
-        assert any(literal in text for literal in pattern.literals), pattern.name
+    assert (matched.name if matched else None) == _first_match_unfiltered(text)
