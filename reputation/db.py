@@ -27,7 +27,9 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # UTC sessions, so raw timestamps read past the ORM are aware and in UTC.
-        connect_args = {"options": "-c timezone=UTC"}
+        # Options already in the URL (such as a search_path) are kept.
+        options = " ".join(filter(None, (parsed.query.get("options"), "-c timezone=UTC")))
+        connect_args = {"options": options}
         return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
     engine = create_engine(url, echo=echo)

@@ -2,10 +2,13 @@
 
 `db_url` is parametrized over both backends, so every test that uses it runs
 twice. Each backend's database is created and migrated with Alembic once per
-test session; every table is emptied after each test. The PostgreSQL database is
-a fresh one with a random name on the server at MAILREP_TEST_POSTGRES_URL, dropped
-at the end, so parallel runs do not clash. When that server is unreachable the
-PostgreSQL cases are skipped, or fail when MAILREP_TEST_REQUIRE_POSTGRES=1 (CI).
+test session; every table is emptied after each test. On PostgreSQL the tables
+live in a fresh schema with a random name in the database at
+MAILREP_TEST_POSTGRES_URL (selected through the connection's search_path) and
+dropped at the end, so parallel runs do not clash. A schema is used rather than a
+database because dropping a database forces a checkpoint that takes seconds.
+When that server is unreachable the PostgreSQL cases are skipped, or fail when
+MAILREP_TEST_REQUIRE_POSTGRES=1 (CI).
 """
 
 from __future__ import annotations
@@ -63,8 +66,8 @@ def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_postgres_database() -> str:
-    """Create an empty database with a random name next to the test server's; return its URL.
+def create_postgres_schema() -> str:
+    """Create an empty schema with a random name on the test server; return a URL that uses it.
 
     Skips the test, or fails it when MAILREP_TEST_REQUIRE_POSTGRES=1, if the server
     cannot be reached.
@@ -73,30 +76,33 @@ def create_postgres_database() -> str:
     name = f"mailrep_test_{secrets.token_hex(6)}"
     try:
         with psycopg.connect(_libpq(admin_url), autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE SCHEMA "{name}"')
     except psycopg.OperationalError as exc:
         message = f"PostgreSQL at {make_url(admin_url).host} is unreachable: {exc}"
         if os.environ.get("MAILREP_TEST_REQUIRE_POSTGRES") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={name}"})
+    return url.render_as_string(hide_password=False)
 
 
-def drop_postgres_database(url: str) -> None:
-    """Drop a database made by `create_postgres_database`, closing its open connections."""
-    name = make_url(url).database
+def drop_postgres_schema(url: str) -> None:
+    """Drop a schema made by `create_postgres_schema` with everything in it."""
+    options = make_url(url).query["options"]
+    assert isinstance(options, str)
+    name = options.removeprefix("-csearch_path=")
     with psycopg.connect(_libpq(_postgres_admin_url()), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 @pytest.fixture(scope="session")
 def postgresql_database() -> Iterator[str]:
-    url = create_postgres_database()
+    url = create_postgres_schema()
     try:
         upgrade_database(url)
         yield url
     finally:
-        drop_postgres_database(url)
+        drop_postgres_schema(url)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,20 +12,21 @@ from sqlalchemy import inspect
 
 from reputation.db import create_db_engine, downgrade_database, upgrade_database
 from reputation.models import Base
-from tests.conftest import create_postgres_database, drop_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """An empty database that no other test uses."""
+def roundtrip_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database the test may take down to base: a new SQLite file, or the session's
+    PostgreSQL database, which is brought back to head afterwards (creating and
+    dropping another PostgreSQL database costs seconds of checkpointing)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    url = create_postgres_database()
+    url: str = request.getfixturevalue("postgresql_database")
     try:
         yield url
     finally:
-        drop_postgres_database(url)
+        upgrade_database(url)
 
 
 def _table_names(url: str) -> set[str]:
@@ -35,15 +37,15 @@ def _table_names(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_migrations_upgrade_downgrade_upgrade_roundtrip(fresh_url: str) -> None:
-    upgrade_database(fresh_url)
-    assert _table_names(fresh_url) == set(Base.metadata.tables)
+def test_migrations_upgrade_downgrade_upgrade_roundtrip(roundtrip_url: str) -> None:
+    upgrade_database(roundtrip_url)
+    assert _table_names(roundtrip_url) == set(Base.metadata.tables)
 
-    downgrade_database(fresh_url, "base")
-    assert _table_names(fresh_url) == set()
+    downgrade_database(roundtrip_url, "base")
+    assert _table_names(roundtrip_url) == set()
 
-    upgrade_database(fresh_url)
-    assert _table_names(fresh_url) == set(Base.metadata.tables)
+    upgrade_database(roundtrip_url)
+    assert _table_names(roundtrip_url) == set(Base.metadata.tables)
 
 
 def test_migrations_head_matches_models(db_url: str) -> None:
