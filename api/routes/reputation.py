@@ -1,8 +1,8 @@
 """`/v1/domains/{domain}/reputation`: the score, verdict and reasons, and their history.
 
-The domain need not be monitored: rates come from the tenant's own bounces, complaints
-and reported volume, and DNS authentication is looked up at request time through the
-configured servers (`MAILREP_DNS_SERVERS`; without them DNS inputs are "not checked").
+The domain need not be monitored, because rates come from the tenant's own bounces,
+complaints and reported volume. DNS authentication is looked up at request time through
+`MAILREP_DNS_SERVERS`. Without servers the DNS inputs are "not checked".
 Reasons are in the language `Accept-Language` asks for (Polish or English), else the
 tenant's language.
 """

@@ -114,7 +114,7 @@ def score_fcrdns_domain(facts: Sequence[FcrdnsFacts] | None) -> Component:
 
 
 def score_fcrdns_ip(facts: FcrdnsFacts | None) -> Component:
-    """Score one IP's FCrDNS: Gmail and Yahoo require a PTR that resolves back."""
+    """Score one IP's FCrDNS: Gmail requires PTR records, and FCrDNS confirms them."""
     key, points = ComponentKey.FCRDNS, limits.FCRDNS_IP_POINTS
     if facts is None:
         return _unknown(key, points, "dns_not_checked")

@@ -2,8 +2,9 @@
 
 Published limits (sources named in docs/scoring.md):
 
-- Google's Email sender guidelines and Yahoo Sender Hub best practices: keep the
-  spam-complaint rate below 0.1 % and never let it reach 0.3 %.
+- Google's Email sender guidelines: keep the spam rate reported in Postmaster Tools
+  below 0.1 % and never let it reach 0.3 %. Yahoo Sender Hub best practices also ask
+  bulk senders to stay below 0.3 %.
 - Amazon SES "Sending review process FAQs": an account goes under review at a bounce
   rate of 5 % and may be paused at 10 %; under review at a complaint rate of 0.1 %
   and may be paused at 0.5 %.
@@ -17,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-#: Complaint rate Gmail and Yahoo ask senders to stay below.
+#: Complaint rate below which Gmail's guidelines require senders to stay.
 COMPLAINT_RATE_TARGET = 0.001
-#: Complaint rate Gmail and Yahoo say a sender must never reach.
+#: Complaint rate a sender must never reach under Gmail's guidelines, and Yahoo's limit.
 COMPLAINT_RATE_LIMIT = 0.003
 #: Complaint rate at which Amazon SES may pause sending.
 COMPLAINT_RATE_PAUSE = 0.005
@@ -61,7 +62,7 @@ SENDER_REJECTION_CURVE: tuple[tuple[float, float], ...] = (
 #: costs 30), and the most all listings together can take off. Estimates.
 POINTS_PER_ZONE_WEIGHT = 3.0
 MAX_BLOCKLIST_POINTS = 60.0
-#: A confirmed listing in a zone of at least this weight holds sending (Spamhaus ZEN, DBL).
+#: A confirmed listing in a zone of at least this weight gives `hold` (Spamhaus ZEN, DBL).
 HOLD_ZONE_WEIGHT = 10.0
 #: A confirmed listing in a zone of at least this weight throttles sending.
 THROTTLE_ZONE_WEIGHT = 4.0

@@ -112,7 +112,7 @@ def _score_window(key: ComponentKey, rule: _RateRule, window: WindowCounts) -> C
     best = -limits.points_for(low_rate, rule.curve)
     worst = -limits.points_for(high_rate, rule.curve)
     status, verdict = _judge(rate, rule)
-    params["limit"] = rule.limit if status is not ComponentStatus.OK else rule.warn
+    params["limit"] = rule.limit if status is ComponentStatus.CRITICAL else rule.warn
     return Component(key, status, points, worst, best, verdict, f"rate_{status.value}", params)
 
 

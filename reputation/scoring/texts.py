@@ -30,31 +30,32 @@ _SUBJECTS: dict[ComponentKey, dict[Language, str]] = {
 
 _TEMPLATES: dict[str, dict[Language, str]] = {
     "volume_missing": {
-        Language.EN: "{events} events but only {volume} recorded recipients in {days} days: "
-        "report the sent volume with the send check or POST /v1/sends.",
-        Language.PL: "{events} zdarzeń, a tylko {volume} zapisanych odbiorców w ciągu {days} dni: "
-        "zgłaszaj wolumen wysyłki przez kontrolę przed wysyłką lub POST /v1/sends.",
+        Language.EN: "{events} events but only {volume} recorded recipients in a {days}-day "
+        "window: report the sent volume with the send check or POST /v1/sends.",
+        Language.PL: "{events} zdarzeń, a tylko {volume} zapisanych odbiorców w oknie "
+        "{days}-dniowym: zgłaszaj wolumen wysyłki przez kontrolę przed wysyłką lub POST /v1/sends.",
     },
     "not_enough_volume": {
-        Language.EN: "Not enough volume: {volume} recipients in {days} days, at least "
+        Language.EN: "Not enough volume: {volume} recipients in a {days}-day window, at least "
         "{min_volume} are needed for a reliable rate.",
-        Language.PL: "Za mały wolumen: {volume} odbiorców w ciągu {days} dni, do wiarygodnego "
+        Language.PL: "Za mały wolumen: {volume} odbiorców w oknie {days}-dniowym, do wiarygodnego "
         "pomiaru potrzeba co najmniej {min_volume}.",
     },
     "rate_ok": {
-        Language.EN: "{rate} over {days} days ({events} of {volume}), below {limit}.",
-        Language.PL: "{rate} w ciągu {days} dni ({events} z {volume}), poniżej {limit}.",
+        Language.EN: "{rate} over a {days}-day window ({events} of {volume}), below {limit}.",
+        Language.PL: "{rate} w oknie {days}-dniowym ({events} z {volume}), poniżej {limit}.",
     },
     "rate_warning": {
-        Language.EN: "{rate} over {days} days ({events} of {volume}) reaches {limit}: slow down.",
-        Language.PL: "{rate} w ciągu {days} dni ({events} z {volume}) osiąga {limit}: zwolnij "
+        Language.EN: "{rate} over a {days}-day window ({events} of {volume}) reaches {limit}: "
+        "slow down.",
+        Language.PL: "{rate} w oknie {days}-dniowym ({events} z {volume}) osiąga {limit}: zwolnij "
         "wysyłkę.",
     },
     "rate_critical": {
-        Language.EN: "{rate} over {days} days ({events} of {volume}) reaches {limit}: stop "
+        Language.EN: "{rate} over a {days}-day window ({events} of {volume}) reaches {limit}: stop "
         "and clean the list.",
-        Language.PL: "{rate} w ciągu {days} dni ({events} z {volume}) osiąga {limit}: wstrzymaj "
-        "wysyłkę i oczyść listę.",
+        Language.PL: "{rate} w oknie {days}-dniowym ({events} z {volume}) osiąga {limit}: "
+        "wstrzymaj wysyłkę i oczyść listę.",
     },
     "not_listed": {
         Language.EN: "Not listed on any monitored blocklist.",
@@ -83,8 +84,8 @@ _TEMPLATES: dict[str, dict[Language, str]] = {
         Language.PL: "Zapytanie DNS nie powiodło się; wynik jest nieznany.",
     },
     "spf_missing": {
-        Language.EN: "No SPF record: Gmail and Yahoo require SPF or DKIM from every sender.",
-        Language.PL: "Brak rekordu SPF: Gmail i Yahoo wymagają SPF lub DKIM od każdego nadawcy.",
+        Language.EN: "No SPF record: Gmail requires SPF or DKIM from every sender.",
+        Language.PL: "Brak rekordu SPF: Gmail wymaga SPF lub DKIM od każdego nadawcy.",
     },
     "spf_permerror": {
         Language.EN: "The SPF record is broken ({lookups} lookups, limit {limit}): {error}.",
@@ -133,8 +134,8 @@ _TEMPLATES: dict[str, dict[Language, str]] = {
         Language.PL: "Wszystkie adresy IP nadawcy ({count}) mają potwierdzony odwrotny DNS.",
     },
     "ptr_missing": {
-        Language.EN: "{ip} has no PTR record: Gmail and Yahoo require one.",
-        Language.PL: "{ip} nie ma rekordu PTR: Gmail i Yahoo go wymagają.",
+        Language.EN: "{ip} has no PTR record: Gmail requires one.",
+        Language.PL: "{ip} nie ma rekordu PTR: Gmail go wymaga.",
     },
     "ptr_mismatch": {
         Language.EN: "The PTR name {ptr} of {ip} does not resolve back to it.",

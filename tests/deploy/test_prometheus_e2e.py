@@ -1,8 +1,8 @@
 """End to end: a real `mailrep serve` fed the bounce corpus, scraped by a real Prometheus.
 
 Every query of every panel in deploy/grafana/mailrep.json must be valid and return data.
-The mailrep process gets its DNS from a loopback rbldnsd that serves a blocklist zone
-and the sending domain's SPF, DMARC and MX records; nothing leaves 127.0.0.1. A second
+The mailrep process gets its DNS from a loopback rbldnsd. It serves a blocklist zone
+and the sending domain's SPF, DMARC and MX records, so nothing leaves 127.0.0.1. A second
 `mailrep ingest` process shares PROMETHEUS_MULTIPROC_DIR with the server, as the
 metrics module documents for the scheduler, so a rejected oversized message shows
 up in the server's ingestion-error counter.
@@ -32,7 +32,7 @@ CORPUS = REPO / "../shared/corpus/bounces/eml"
 MAILREP = Path(sys.executable).parent / "mailrep"
 DOMAIN = "example.test"
 LISTED_IP = "192.0.2.10"
-# Grafana's variables and what stands in for them in a plain Prometheus query.
+# Grafana's variables and the values that replace them in a plain Prometheus query.
 SUBSTITUTIONS = {"$__rate_interval": "1m", "$__range": "5m", "$domain": ".*"}
 DATA_TIMEOUT_SECONDS = 25.0
 

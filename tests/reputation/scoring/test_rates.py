@@ -79,7 +79,7 @@ def test_score_rate_worst_measured_window_decides() -> None:
     assert component.verdict is Verdict.HOLD
 
 
-def test_score_rate_small_window_ignored_when_larger_is_measured() -> None:
+def test_score_rate_small_window_ignored() -> None:
     windows = [WindowCounts(1, 100, 5), WindowCounts(7, 50_000, 10)]
     component = score_rate(COMPLAINTS, windows)
     assert component.params["days"] == 7
@@ -99,3 +99,9 @@ def test_wilson_interval_contains_rate() -> None:
 
 def test_wilson_interval_no_volume_is_everything() -> None:
     assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_score_rate_warning_names_the_limit_reached() -> None:
+    component = _one_window(BOUNCES, 0.052)
+    assert component.params["limit"] == limits.BOUNCE_RATE_REVIEW
+    assert _one_window(BOUNCES, 0.12).params["limit"] == limits.BOUNCE_RATE_PAUSE
