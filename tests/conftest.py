@@ -95,6 +95,32 @@ def drop_postgres_schema(url: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
+def create_postgres_database() -> str:
+    """Create an empty database with a random name on the test server; return its URL.
+
+    For tests that need a whole database to themselves, such as one whose
+    advisory locks no other run may share. Slower than `create_postgres_schema`.
+    """
+    admin_url = _postgres_admin_url()
+    name = f"mailrep_test_{secrets.token_hex(6)}"
+    try:
+        with psycopg.connect(_libpq(admin_url), autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        message = f"PostgreSQL at {make_url(admin_url).host} is unreachable: {exc}"
+        if os.environ.get("MAILREP_TEST_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop a database made by `create_postgres_database`, closing its open connections."""
+    name = make_url(url).database
+    with psycopg.connect(_libpq(_postgres_admin_url()), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgresql_database() -> Iterator[str]:
     url = create_postgres_schema()
