@@ -9,6 +9,7 @@ then wins. SQLite serves one process, so there the caller is always the leader.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import structlog
 from sqlalchemy import Connection, Engine, text
@@ -30,6 +31,9 @@ class LeaderLease:
         self._key = key
         self._connection: Connection | None = None
         self._uses_lock = engine.dialect.name == "postgresql"
+        # The election job and the tick may both call in from worker threads.
+        self._mutex = threading.Lock()
+        self._is_released = False
 
     @property
     def is_leader(self) -> bool:
@@ -43,9 +47,14 @@ class LeaderLease:
         """
         if not self._uses_lock:
             return True
-        if self._connection is not None:
-            return self._check_alive()
+        with self._mutex:
+            if self._is_released:
+                return False
+            if self._connection is not None:
+                return self._check_alive()
+            return self._acquire()
 
+    def _acquire(self) -> bool:
         try:
             connection = self._engine.connect()
         except SQLAlchemyError as exc:
@@ -69,8 +78,10 @@ class LeaderLease:
         return True
 
     def release(self) -> None:
-        """Give up leadership: unlock, and close the connection."""
-        connection, self._connection = self._connection, None
+        """Give up leadership for good: unlock, close the connection, refuse later elections."""
+        with self._mutex:
+            self._is_released = True
+            connection, self._connection = self._connection, None
         if connection is None:
             return
         try:

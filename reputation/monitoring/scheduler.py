@@ -55,6 +55,8 @@ class MonitorScheduler:
         self._http = httpx.Client(timeout=webhook_timeout)
         self._webhook_max_attempts = webhook_max_attempts
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        # Held while a tick runs, so `shutdown` can wait for it to finish.
+        self._ticking = asyncio.Lock()
 
     def start(self) -> None:
         """Add the jobs and start; call from inside the running event loop."""
@@ -84,7 +86,8 @@ class MonitorScheduler:
     async def shutdown(self) -> None:
         """Stop the jobs, give up leadership and close the webhook client."""
         self._scheduler.shutdown(wait=False)
-        await asyncio.to_thread(self.lease.release)
+        async with self._ticking:
+            await asyncio.to_thread(self.lease.release)
         self._http.close()
         _log.info("monitor_scheduler_stopped", worker=self.monitor.worker)
 
@@ -94,8 +97,12 @@ class MonitorScheduler:
 
     async def tick(self) -> None:
         """In the leader, check every due domain, then deliver pending alerts."""
-        if not self.lease.is_leader:
+        if not self.lease.is_leader and not await asyncio.to_thread(self.lease.try_acquire):
             return
+        async with self._ticking:
+            await self._run_tick()
+
+    async def _run_tick(self) -> None:
         with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):
             due = await asyncio.to_thread(self._due_domains)
             semaphore = asyncio.Semaphore(self.monitor.schedule.max_concurrent_checks)

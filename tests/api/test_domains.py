@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from pathlib import Path
+
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from api.app import create_app
 from api.routes.domains import get_monitor
 from reputation.monitoring.checks import Monitor
+from reputation.settings import Settings
 from tests.api.conftest import KeyFactory
 from tests.conftest import FixedClock
 from tests.reputation.monitoring.conftest import (
@@ -18,9 +24,12 @@ from tests.reputation.monitoring.conftest import (
     SmtpSink,
     _rbldnsd,
     listings,
+    make_monitored_tenant,
     monitor,
     smtp_sink,
 )
+from tests.reputation.monitoring.test_scheduler import ZONES_TOML, _runs
+from tests.support.rbldnsd import RbldnsdServer
 
 # Imported fixtures of the monitoring tests: rbldnsd, SMTP sink and the Monitor.
 __all__ = ["_rbldnsd", "listings", "monitor", "smtp_sink"]
@@ -224,3 +233,31 @@ async def test_get_listings_since_filters_episodes(
     assert response.status_code == 200
     assert response.json()["episodes"] == []
     assert response.json()["current"] != []
+
+
+async def test_app_lifespan_runs_scheduled_check(
+    api_settings: Settings,
+    clock: FixedClock,
+    _rbldnsd: tuple[RbldnsdServer, Path],
+    listings: Listings,
+    tmp_path: Path,
+) -> None:
+    server, _ = _rbldnsd
+    zones_file = tmp_path / "zones.toml"
+    zones_file.write_text(ZONES_TOML, encoding="utf-8")
+    settings = api_settings.model_copy(
+        update={"dns_servers": [server.address], "dnsbl_zones_file": zones_file}
+    )
+    app = create_app(settings, clock=clock)
+    make_monitored_tenant(app.state.session_factory, clock, alert_email=None)
+
+    async with app.router.lifespan_context(app):
+        # The first tick runs when the app starts, and the new domain is due at once.
+        deadline = time.monotonic() + 10
+        runs = []
+        while time.monotonic() < deadline and not runs:
+            await asyncio.sleep(0.05)
+            runs = await asyncio.to_thread(_runs, app.state.session_factory)
+
+    assert [run.trigger for run in runs] == ["schedule"]
+    assert runs[0].domain == MONITORED_DOMAIN
