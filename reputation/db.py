@@ -28,8 +28,10 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # UTC sessions, so raw timestamps read past the ORM are aware and in UTC.
         # Options already in the URL (such as a search_path) are kept.
-        options = " ".join(filter(None, (parsed.query.get("options"), "-c timezone=UTC")))
-        connect_args = {"options": options}
+        url_options = parsed.query.get("options") or ()
+        if isinstance(url_options, str):
+            url_options = (url_options,)
+        connect_args = {"options": " ".join((*url_options, "-c timezone=UTC"))}
         return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
     engine = create_engine(url, echo=echo)

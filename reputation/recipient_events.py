@@ -124,8 +124,8 @@ def apply_event(
     elif action is Action.RESET_SOFT:
         reset_soft_bounces(session, tenant_id=tenant.id, address=event.address)
 
-    stream = suppression.stream if suppression is not None else None
-    return AppliedAction(event.address, action, event.reason, suppressed_stream=stream)
+    suppressed_stream = suppression.stream if suppression is not None else None
+    return AppliedAction(event.address, action, event.reason, suppressed_stream=suppressed_stream)
 
 
 def _suppression_stream(tenant: Tenant, event: RecipientEvent, action: Action) -> str:

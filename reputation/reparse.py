@@ -195,7 +195,7 @@ def _other_support(session: Session, *, suppression: Suppression, message_id: in
     return event.message_id if event is not None else None
 
 
-def _supporting_events(suppression: Suppression, action: Action) -> Select[tuple[RecipientEvent]]:
+def _supporting_events(suppression: Suppression, action: Action) -> Select[RecipientEvent]:
     query = select(RecipientEvent).where(
         RecipientEvent.tenant_id == suppression.tenant_id,
         RecipientEvent.address == suppression.address,

@@ -144,7 +144,7 @@ def _lookup(
             }
             # Sessions run in UTC (see reputation.db), so `since` arrives aware and in UTC.
             for address, *row in connection.exec_driver_sql(_POSTGRESQL_LOOKUP, params).all():
-                blocked.setdefault(address, tuple(row))  # type: ignore[arg-type]
+                blocked.setdefault(address, tuple(row))
             continue
         params = (tenant_id, stream, ALL_STREAMS, json.dumps(chunk))
         for address, row_stream, source, reason, since in connection.exec_driver_sql(

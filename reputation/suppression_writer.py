@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -202,11 +203,13 @@ def reset_soft_bounces(session: Session, *, tenant_id: int, address: str) -> int
     statement = delete(SoftBounceDay).where(
         SoftBounceDay.tenant_id == tenant_id, SoftBounceDay.address == address
     )
-    return session.execute(statement).rowcount or 0
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount or 0
 
 
 def expire_soft_bounce_days(session: Session, *, clock: Clock, window_days: int) -> int:
     """Delete soft-bounce days older than the window, for every tenant; returns the count."""
     cutoff = clock.now().date() - timedelta(days=window_days)
     statement = delete(SoftBounceDay).where(SoftBounceDay.day <= cutoff)
-    return session.execute(statement).rowcount or 0
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount or 0

@@ -123,7 +123,7 @@ def deliver_due_webhooks(
     return DispatchSummary(delivered=delivered, failed=failed, given_up=given_up)
 
 
-def _due_query(clock: Clock, max_attempts: int) -> Select[tuple[int]]:
+def _due_query(clock: Clock, max_attempts: int) -> Select[int]:
     return (
         select(WebhookDelivery.id)
         .where(
@@ -156,9 +156,7 @@ def _post(
     return f"HTTP {response.status_code}"
 
 
-def _schedule_retry(
-    delivery: WebhookDelivery, error: str, clock: Clock, max_attempts: int
-) -> None:
+def _schedule_retry(delivery: WebhookDelivery, error: str, clock: Clock, max_attempts: int) -> None:
     delivery.attempts += 1
     delivery.last_error = error[:1000]
     if delivery.attempts >= max_attempts:
@@ -169,6 +167,4 @@ def _schedule_retry(
         return
     backoff = min(FIRST_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
     delivery.next_attempt_at = clock.now() + backoff
-    _log.warning(
-        "webhook_failed", delivery_id=delivery.id, attempts=delivery.attempts, error=error
-    )
+    _log.warning("webhook_failed", delivery_id=delivery.id, attempts=delivery.attempts, error=error)
