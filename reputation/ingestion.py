@@ -5,11 +5,11 @@ the same transaction as the results, so a message the parser cannot read is kept
 with its error and a later `reparse` can read it. The same bytes received twice
 are stored once and acted on once; the second call returns `duplicate=True`.
 
-Stream of a returned message: the `stream` argument when the caller knows it, else
-the `X-Mailrep-Stream` header that the sender put on its outgoing mail, read from
-the copy of the original headers inside the bounce or complaint, else the
-tenant's default stream. A header naming a stream the tenant does not have is
-ignored.
+Stream of a returned message: the `stream` argument when the caller knows it.
+Otherwise it is the `X-Mailrep-Stream` header that the sender put on its outgoing
+mail, read from the copy of the original headers inside the bounce or complaint.
+Without either, it is the tenant's default stream. A header naming a stream the
+tenant does not have is ignored.
 """
 
 from __future__ import annotations

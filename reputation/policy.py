@@ -16,8 +16,8 @@
 
 A sender-caused failure never suppresses the recipient: it is recorded against
 the sending domain. A delayed DSN is only a warning that delivery is still being
-tried, so it counts neither as hard nor as soft. Soft bounces are counted by
-`reputation.suppressions` at most once per address and day.
+tried, so it counts neither as hard nor as soft. `reputation.suppression_writer`
+counts soft bounces at most once per address and day.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from reputation.models import SuppressionSource
 
 
 class Action(StrEnum):
-    """What one recipient event does to its address."""
+    """Effect of one recipient event on its address."""
 
     NONE = "none"
     SUPPRESS_ALL = "suppress_all"
@@ -43,7 +43,7 @@ class Action(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The policy's answer for one recipient: the action and, for a suppression, its source."""
+    """The policy's decision for one recipient: the action and, for a suppression, its source."""
 
     action: Action
     source: SuppressionSource | None = None
@@ -77,7 +77,7 @@ DSN_REASON_ACTIONS: Mapping[Reason, Decision] = {
     Reason.SPEEDING: _SOFT,
     Reason.MAILERERROR: _SOFT,
     Reason.FILTERED: _SOFT,
-    # A failure nobody could classify still needs several days to suppress.
+    # An unclassified failure still needs soft bounces on several days to suppress.
     Reason.UNDEFINED: _SOFT,
     Reason.VACATION: _NOTHING,
     Reason.FEEDBACK: _NOTHING,

@@ -35,7 +35,7 @@ _MAX_DIAGNOSTIC = 2000
 
 @dataclass(frozen=True, slots=True)
 class AppliedAction:
-    """What one recipient of a message did: the policy action and any suppression it made."""
+    """Effect of one recipient of a message: the policy action and any suppression it made."""
 
     address: str
     action: Action

@@ -37,7 +37,7 @@ from reputation.suppression_writer import SoftBouncePolicy, count_soft_days, lif
 
 _log = structlog.get_logger(__name__)
 
-# Which event action supports a suppression of each source.
+# Event action that supports a suppression, by suppression source.
 _SUPPORTING_ACTION = {
     SuppressionSource.HARD_BOUNCE: Action.SUPPRESS_ALL,
     SuppressionSource.COMPLAINT: Action.SUPPRESS_STREAM,
@@ -48,7 +48,7 @@ _SUPPORTING_ACTION = {
 
 @dataclass(frozen=True, slots=True)
 class ReparseOutcome:
-    """What reparsing one message changed."""
+    """Changes made by reparsing one message."""
 
     message_id: int
     old_kind: str

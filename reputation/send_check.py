@@ -1,8 +1,8 @@
 """The pre-send check: which of a planned batch of recipients may be sent to.
 
-Built for batches of 100 000 recipients against millions of suppressions: plain
+Built for batches of 100 000 recipients against millions of suppressions. Plain
 ASCII addresses are validated by a precompiled regex and only the rest by
-email-validator, and suppressions are looked up in one query per 100 000
+email-validator. Suppressions are looked up in one query per 100 000
 addresses (`= ANY(array)` on PostgreSQL, `IN (SELECT value FROM json_each(?))` on
 SQLite) over the (tenant_id, address, stream) unique index. The cleared count is added to the
 day's send volume of the sending domain, which scoring divides bounces by.

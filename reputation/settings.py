@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     `soft_bounce_threshold` different days within the last `soft_bounce_window_days`
     days, counting at most one soft bounce per address per day. With the defaults (5
     days in 30) a mailbox that is full on five separate days within a month is
-    treated as abandoned, while one day of greylisting or a short outage, which can
-    bounce every message sent that day, counts only once and expires after a month.
+    treated as abandoned. One day of greylisting or a short outage can bounce every
+    message sent that day, but it counts only once and expires after a month.
     """
 
     model_config = SettingsConfigDict(

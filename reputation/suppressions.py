@@ -1,4 +1,4 @@
-"""The suppression list as the API sees it: list, look up, add and remove by hand, export.
+"""The suppression list service for the API: list, look up, add and remove by hand, export.
 
 Manual changes leave an audit event naming the actor. Removing an address also
 forgets its soft-bounce days, so it starts again from zero.

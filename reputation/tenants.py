@@ -1,8 +1,8 @@
 """Tenants, their streams and their API keys: creation, lookup, authentication, revocation.
 
 An API key reads `mr_<prefix>_<secret>`. The prefix is stored in clear, so
-listings and audit events can name a key; only the SHA-256 of the whole key is
-stored, so the plaintext is returned once, by `create_api_key`, and never again.
+listings and audit events can name a key. Of the secret, only the SHA-256 of the
+whole key is stored, so `create_api_key` returns the plaintext once and never again.
 """
 
 from __future__ import annotations

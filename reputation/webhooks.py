@@ -139,7 +139,7 @@ def _due_query(clock: Clock, max_attempts: int) -> Select[int]:
 def _post(
     http_client: httpx.Client, tenant: Tenant, delivery: WebhookDelivery, clock: Clock
 ) -> str | None:
-    """Post one delivery; return None on a 2xx answer, else a short error text."""
+    """Post one delivery; return None on a 2xx response, else a short error text."""
     if not tenant.webhook_url:
         return "tenant has no webhook URL"
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()

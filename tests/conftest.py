@@ -33,7 +33,7 @@ START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 class FixedClock:
-    """A clock that stands still until a test moves it."""
+    """A clock that does not move until a test advances it."""
 
     def __init__(self, at: datetime = START) -> None:
         self.at = at

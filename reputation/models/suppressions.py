@@ -16,7 +16,7 @@ ALL_STREAMS = "*"
 
 
 class SuppressionSource(StrEnum):
-    """What caused a suppression."""
+    """Cause of a suppression."""
 
     HARD_BOUNCE = "hard_bounce"
     COMPLAINT = "complaint"

@@ -19,14 +19,14 @@ class Language(StrEnum):
 
 
 class ComplaintScope(StrEnum):
-    """Which streams a complaint suppresses the complaining address on."""
+    """Streams on which a complaint suppresses the complaining address."""
 
     STREAM = "stream"
     ALL = "all"
 
 
 class ApiScope(StrEnum):
-    """What an API key may do."""
+    """Permission granted to an API key."""
 
     READ = "read"
     WRITE = "write"

@@ -31,7 +31,7 @@ SECRET = "whsec-test-0123456789"
 
 
 class Receiver:
-    """A loopback HTTP server that records each POST and answers with `status`."""
+    """A loopback HTTP server that records each POST and responds with `status`."""
 
     def __init__(self, status: int) -> None:
         self.status = status
