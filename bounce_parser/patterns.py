@@ -154,6 +154,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         Reason.REJECTED,
         r"(sender|from|sending|envelope)( e-?mail)? address (that )?(is |has been )?"
         r"(black|block|deny)[ -]?listed",
+        r"adres\w* nadawcy( \S+)? (jest |zosta[łl] )?(zablokowan|odrzucon|na czarnej)",
         r"address that has been (black|block)[ -]?listed",
     ),
     _pattern(
@@ -223,6 +224,8 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"spamassassin|spam ?score|spam filter",
         r"mail content denied",
         r"suspicious (content|message)",
+        # Polish filters: "odrzucona przez filtr antyspamowy".
+        r"antyspam",
     ),
     _pattern(
         "relaying_denied",
@@ -368,6 +371,8 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         r"exceeds? (the )?(maximum|max|fixed) (message |mail )?size",
         r"line limit exceeded",
         r"exceed(s|ed)? .{0,30}message size limit",
+        r"wiadomo\w* (jest )?(za|zbyt) du[żz]a",
+        r"(przekroczon\w*|limit\w*) (maksymaln\w* )?rozmiar\w* wiadomo",
     ),
     _pattern(
         "account_disabled",

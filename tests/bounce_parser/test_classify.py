@@ -604,6 +604,9 @@ def test_classify_stock_mailbox_unavailable_under_x7_is_soft() -> None:
         ("550 5.7.1 Przekroczono limit wysylanych wiadomosci", Reason.SPEEDING),
         ("550 5.2.1 Konto zablokowane", Reason.SUSPEND),
         ("550 5.7.1 Adres IP nadawcy znajduje sie na czarnej liscie", Reason.BLOCKED),
+        ("554 5.7.1 Wiadomosc odrzucona przez filtr antyspamowy", Reason.SPAMDETECTED),
+        ("552 5.3.4 Wiadomość jest za duża", Reason.MESGTOOBIG),
+        ("550 5.7.1 Adres nadawcy zablokowany", Reason.REJECTED),
     ],
 )
 def test_classify_polish_wording_with_or_without_diacritics(text: str, reason: Reason) -> None:

@@ -684,6 +684,104 @@ CASES: tuple[Case, ...] = (
         ("userunknown",),
         is_hard=True,
     ),
+    Case(
+        "exim_no_such_user",
+        ReportKind.DELIVERY_STATUS,
+        "nie.ma@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
+    Case(
+        "o365_dns_domain_not_exist",
+        ReportKind.DELIVERY_STATUS,
+        "ktos@nieistniejaca-domena.test",
+        ("hostunknown",),
+        is_hard=True,
+    ),
+    Case(
+        "o365_hop_count_loop",
+        ReportKind.DELIVERY_STATUS,
+        "petla@example.net",
+        ("networkerror",),
+        is_hard=False,
+    ),
+    Case(
+        "o365_restricted_group",
+        ReportKind.DELIVERY_STATUS,
+        "zarzad@example.com",
+        ("rejected",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_client_host_access_denied",
+        ReportKind.DELIVERY_STATUS,
+        "dostep@example.net",
+        ("blocked",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_interia_sender_blocked_polish",
+        ReportKind.DELIVERY_STATUS,
+        "klient@interia.example",
+        ("rejected",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_lost_connection_delayed",
+        ReportKind.DELIVERY_STATUS,
+        "zerwane@example.net",
+        ("networkerror",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_message_too_big",
+        ReportKind.DELIVERY_STATUS,
+        "duzy@example.net",
+        ("mesgtoobig",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_o365_dmarc_reject",
+        ReportKind.DELIVERY_STATUS,
+        "finanse@example.org",
+        ("authfailure",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_onet_antispam_polish",
+        ReportKind.DELIVERY_STATUS,
+        "filtr@onet.example",
+        ("spamdetected",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_polish_message_too_big",
+        ReportKind.DELIVERY_STATUS,
+        "mala.skrzynka@poczta.example",
+        ("mesgtoobig",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_spf_fail_recipient_rejected",
+        ReportKind.DELIVERY_STATUS,
+        "spf@example.net",
+        ("authfailure",),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_unverified_recipient_temporary",
+        ReportKind.DELIVERY_STATUS,
+        "weryfikacja@example.net",
+        ("expired", "onhold"),
+        is_hard=False,
+    ),
+    Case(
+        "postfix_wp_inactive_polish",
+        ReportKind.DELIVERY_STATUS,
+        "uspiony@wp.example",
+        ("suspend",),
+        is_hard=False,
+    ),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
@@ -703,10 +801,30 @@ def _params() -> list[object]:
     return params
 
 
+#: Messages naming several recipients: (address, reason, is_hard) in message order.
+MULTI_RECIPIENT_CASES: dict[str, list[tuple[str, str, bool]]] = {
+    "postfix_two_recipients_mixed": [
+        ("stary@example.net", "userunknown", True),
+        ("pelny@example.net", "mailboxfull", False),
+    ],
+}
+
+
 def test_heldout_every_fixture_has_a_row() -> None:
     names = {path.stem for path in FIXTURES.glob("*.eml")}
 
-    assert names == {case.name for case in CASES}
+    assert names == {case.name for case in CASES} | set(MULTI_RECIPIENT_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(MULTI_RECIPIENT_CASES))
+def test_parse_message_heldout_each_recipient_gets_own_verdict(name: str) -> None:
+    report = parse_message((FIXTURES / f"{name}.eml").read_bytes())
+    verdicts = [
+        (recipient.address, str(recipient.reason), recipient.hard_bounce)
+        for recipient in report.recipients
+    ]
+
+    assert verdicts == MULTI_RECIPIENT_CASES[name]
 
 
 @pytest.mark.parametrize("case", _params())
