@@ -143,7 +143,7 @@ class EpisodeOut(BaseModel):
     first_seen: datetime
     last_seen: datetime
     confirmed_at: datetime | None
-    delisted_at: datetime | None = Field(description="`null` while the listing stands.")
+    delisted_at: datetime | None = Field(description="`null` while the listing is current.")
     listed_checks: int
     codes: list[str]
     txt: list[str]

@@ -32,7 +32,7 @@ _log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class SmtpConfig:
-    """Where alert emails go out: the SMTP relay, the From address and the timeout (s)."""
+    """The SMTP relay for alert emails, the From address and the timeout (s)."""
 
     host: str
     port: int
@@ -128,7 +128,11 @@ async def send_pending_emails(
     max_attempts: int = 5,
     batch_size: int = 100,
 ) -> EmailSummary:
-    """Send every unsent alert email once and record each outcome; never raises on SMTP errors."""
+    """Send every unsent alert email once and record each outcome.
+
+    SMTP and connection errors (`aiosmtplib.SMTPException`, `OSError`) are recorded on
+    the alert row and logged, not raised.
+    """
     pending = await asyncio.to_thread(
         _load_pending, session_factory, smtp, clock, max_attempts, batch_size
     )

@@ -124,7 +124,7 @@ class Monitor:
 
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
-    """What a check of a monitored domain found and stored."""
+    """The findings of one check of a monitored domain and the id of its stored run."""
 
     run_id: int
     started_at: datetime

@@ -8,7 +8,7 @@ The rule, per target and blocklist zone:
   alerts once, when `confirmations` checks have found it listed; checks with UNKNOWN
   results in between do not reset the count.
 - NOT_LISTED closes the open episode. It alerts once when the episode was confirmed;
-  an unconfirmed episode closes silently, because nobody was told it opened.
+  an unconfirmed episode closes silently, because its opening raised no alert.
 
 Only blocklist zones make episodes: an entry in an allowlist or score zone is no listing.
 """
@@ -28,7 +28,7 @@ from reputation.monitoring.models import AlertKind, ListingEpisode, MonitoredDom
 
 
 class EpisodeAction(StrEnum):
-    """What one result does to the episode of its target and zone."""
+    """The effect of one result on the episode of its target and zone."""
 
     NONE = "none"
     OPEN = "open"

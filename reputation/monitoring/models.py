@@ -18,7 +18,7 @@ from reputation.models.base import Base, BigIntPK, UTCDateTime
 
 
 class CheckTrigger(StrEnum):
-    """What started a check run."""
+    """The origin of a check run: the scheduler, the API or the command line."""
 
     SCHEDULE = "schedule"
     API = "api"
@@ -71,7 +71,8 @@ class CheckRun(Base):
     """One check of one monitored domain: when, by which worker, and how many of each status.
 
     `sending_ips` is `[{"address": ..., "sources": [...]}]` as found in this run, so the
-    SPF-derived addresses of the last run are known without a new lookup.
+    SPF-derived addresses of the last run are known without a new lookup. The status
+    counts cover every zone, so `listed` includes entries in allowlist and score zones.
     """
 
     __tablename__ = "dnsbl_check_runs"
@@ -119,7 +120,7 @@ class CheckResult(Base):
 class ListingEpisode(Base):
     """One continuous listing of a target in a blocklist zone.
 
-    `delisted_at` is NULL while the listing stands. `listed_checks` counts the checks that
+    `delisted_at` is NULL while the listing is current. `listed_checks` counts the checks that
     found it listed; the episode is confirmed (and alerts) once that count reaches the
     configured number. An episode that ends unconfirmed never alerted.
     """
@@ -150,8 +151,8 @@ class ListingEpisode(Base):
 class ListingAlert(Base):
     """An alert about one episode, and the delivery state of its email.
 
-    The webhook goes through the shared outbox (`webhook_deliveries`); the email is sent
-    from this row, so a failed send is retried by the next delivery run.
+    The webhook goes through the shared outbox (`webhook_deliveries`). The email is sent
+    from this row, so the next delivery run retries a failed send.
     """
 
     __tablename__ = "dnsbl_listing_alerts"

@@ -129,7 +129,7 @@ def record_check_for_monitors(
     confirmations: int = DEFAULT_CONFIRMATIONS,
 ) -> list[RecordedCheck]:
     """Record a check made outside the scheduler (e.g. `mailrep check`) for every tenant
-    that monitors `check.domain`; return nothing when nobody monitors it.
+    that monitors `check.domain`. Return an empty list when no tenant monitors it.
 
     Targets the check did not cover (an explicit IP left out of the command) get no
     result, so their episodes stay as they are.

@@ -1,8 +1,8 @@
 """The periodic DNSBL checks: an APScheduler `AsyncIOScheduler` inside the serving process.
 
-Two jobs run in every replica. `elect` tries to take (or confirms it still holds) the
-leader lock every `election_seconds`; `tick` runs every `tick_seconds` and, in the leader
-only, checks each monitored domain whose `next_check_at` has come, then delivers pending
+Two jobs run in every replica. Every `election_seconds`, `elect` takes the leader lock
+or confirms that it still holds it. Every `tick_seconds`, `tick` runs in the leader only:
+it checks each monitored domain whose `next_check_at` has passed, then delivers pending
 alert emails and webhooks. All logic lives in `reputation.monitoring.checks`; the jobs
 only bind a `job_run_id`, call it, and log one summary line.
 """
@@ -100,7 +100,11 @@ class MonitorScheduler:
         if not self.lease.is_leader and not await asyncio.to_thread(self.lease.try_acquire):
             return
         async with self._ticking:
-            await self._run_tick()
+            try:
+                await self._run_tick()
+            except SQLAlchemyError as exc:
+                # The database is unreachable or failing; the next tick tries again.
+                _log.error("monitor_tick_failed", error=repr(exc))
 
     async def _run_tick(self) -> None:
         with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):

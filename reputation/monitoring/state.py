@@ -16,8 +16,8 @@ from reputation.monitoring.models import ListingEpisode, MonitoredDomain
 def read_listings(session: Session) -> tuple[DnsblListing, ...]:
     """Return one `DnsblListing` per target and zone with an episode, listed or not.
 
-    A target is listed while its confirmed episode is open; an unconfirmed listing reads
-    as 0, like in the alerts, so a one-check blip fires no Prometheus alert either.
+    A target is listed while its confirmed episode is open. An unconfirmed listing reads
+    as 0, as in the alerts, so a listing seen by one check fires no Prometheus alert.
     Targets that were never listed are left out, which keeps the series few.
     """
     query = (

@@ -169,7 +169,7 @@ async def test_post_check_returns_results_and_spf_ips(
     assert domain["last_checked_at"] is not None
 
 
-async def test_post_check_second_listing_alerts_and_listings_show_episode(
+async def test_post_check_second_listing_alerts(
     checked_app: FastAPI,
     client: httpx.AsyncClient,
     make_key: KeyFactory,

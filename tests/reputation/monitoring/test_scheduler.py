@@ -87,7 +87,7 @@ async def test_scheduler_checks_due_domain_once_per_interval(
     scheduler.start()
     try:
         first = await _wait_for_runs(session_factory, 1)
-        # The clock stands still, so the domain is not due again however often ticks run.
+        # The test clock does not move, so the domain is not due again however often ticks run.
         await asyncio.sleep(0.5)
         unchanged = await asyncio.to_thread(_runs, session_factory)
         clock.advance(seconds=scheduler.monitor.check_interval.total_seconds() * 1.2)
