@@ -8,17 +8,28 @@ plus those of its SPF record at each check) in the IP zones.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import structlog
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.cli._common import CommandError, fail, load_settings, open_session
+from blacklist_checks import DomainCheck, Zone
 from reputation.clock import SystemClock
 from reputation.errors import ReputationError
+from reputation.monitoring.checks import default_worker_name
 from reputation.monitoring.domains import add_domain, list_domains, remove_domain
+from reputation.monitoring.recording import record_check_for_monitors
+from reputation.settings import Settings
 from reputation.tenants import get_tenant, list_tenants
 
 _DATABASE_HINT = "run `mailrep db upgrade` first?"
+
+_log = structlog.get_logger(__name__)
 
 
 def register(subparsers: Any) -> None:
@@ -112,3 +123,32 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print("  ".join([*cells, row[-1]]).rstrip())
+
+
+def record_if_monitored(
+    settings: Settings, check: DomainCheck, zones: Sequence[Zone], started_at: datetime
+) -> list[str]:
+    """Store a `mailrep check` result for every tenant monitoring its domain; return their names.
+
+    A check must work without a database, so a missing SQLite file or a database error
+    records nothing: the error is logged as `dnsbl_check_not_recorded`.
+    """
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+        return []
+    clock = SystemClock()
+    try:
+        with open_session(settings) as session:
+            recorded = record_check_for_monitors(
+                session,
+                check=check,
+                zones={zone.name: zone for zone in zones},
+                started_at=started_at,
+                clock=clock,
+                worker=default_worker_name(),
+            )
+            names = {item.id: item.name for item in list_tenants(session)}
+            return [names.get(item.run.tenant_id, str(item.run.tenant_id)) for item in recorded]
+    except (SQLAlchemyError, ReputationError) as exc:
+        _log.warning("dnsbl_check_not_recorded", domain=check.domain, error=repr(exc))
+        return []

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.cli import main
+from api.cli.domains import record_if_monitored
+from blacklist_checks import DnsPythonResolver, DomainCheck, run_check_domain
 from reputation.monitoring.domains import list_domains
+from reputation.monitoring.models import CheckRun
+from reputation.settings import Settings, get_settings
 from tests.api.cli_support import cli_db, cli_env
+from tests.reputation.monitoring.conftest import (
+    LISTED_IP,
+    MONITORED_DOMAIN,
+    _rbldnsd,
+    monitor_zones,
+)
+from tests.support.rbldnsd import RbldnsdServer
 
-__all__ = ["cli_db", "cli_env"]
+__all__ = ["_rbldnsd", "cli_db", "cli_env"]
+
+
+def _check(server: RbldnsdServer, domain: str = MONITORED_DOMAIN) -> DomainCheck:
+    resolver = DnsPythonResolver([server.address], timeout=0.5)
+    return run_check_domain(domain, monitor_zones(), resolver, explicit_ips=[LISTED_IP])
 
 
 def test_domains_add_then_list_shows_domain(
@@ -100,3 +120,48 @@ def test_domains_add_invalid_input_fails_with_one_line(
 
     assert code == 1
     assert capsys.readouterr().err == message
+
+
+def test_record_if_monitored_stores_cli_run(
+    cli_db: str,
+    session: Session,
+    _rbldnsd: tuple[RbldnsdServer, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["tenant", "create", "acme"])
+    main(["domains", "add", MONITORED_DOMAIN, "--tenant", "acme"])
+    started = datetime.now(UTC)
+
+    tenants = record_if_monitored(get_settings(), _check(_rbldnsd[0]), monitor_zones(), started)
+
+    assert tenants == ["acme"]
+    run = session.scalars(select(CheckRun)).one()
+    assert run.trigger == "cli"
+    assert run.started_at == started
+    assert run.not_listed == 3
+
+
+def test_record_if_monitored_unmonitored_domain_records_nothing(
+    cli_db: str, session: Session, _rbldnsd: tuple[RbldnsdServer, Path]
+) -> None:
+    main(["tenant", "create", "acme"])
+    main(["domains", "add", "example.com", "--tenant", "acme"])
+
+    tenants = record_if_monitored(
+        get_settings(), _check(_rbldnsd[0]), monitor_zones(), datetime.now(UTC)
+    )
+
+    assert tenants == []
+    assert session.scalars(select(CheckRun)).all() == []
+
+
+def test_record_if_monitored_missing_sqlite_file_records_nothing(
+    tmp_path: Path, _rbldnsd: tuple[RbldnsdServer, Path]
+) -> None:
+    missing = tmp_path / "absent.db"
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{missing}")
+
+    tenants = record_if_monitored(settings, _check(_rbldnsd[0]), monitor_zones(), datetime.now(UTC))
+
+    assert tenants == []
+    assert not missing.exists()
