@@ -154,7 +154,8 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         Reason.REJECTED,
         r"(sender|from|sending|envelope)( e-?mail)? address (that )?(is |has been )?"
         r"(black|block|deny)[ -]?listed",
-        r"adres\w* nadawcy( \S+)? (jest |zosta[łl] )?(zablokowan|odrzucon|na czarnej)",
+        r"(adres|konto|domena)\w* nadawcy( \S+)? (jest |zosta[łl]\w* )?"
+        r"(zablokowan|odrzucon|na czarnej)",
         r"address that has been (black|block)[ -]?listed",
     ),
     _pattern(
@@ -203,6 +204,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         # Barracuda names the verdict after the recipient: "(user@example.com:blocked)".
         r"recipients \(\S+:blocked\)",
         r"czarn\w* li[śs]",
+        r"adres\w* ip\b.{0,40}zablokowan",
     ),
     _pattern(
         "virus_detected",
@@ -215,7 +217,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
     _pattern(
         "spam_detected",
         Reason.SPAMDETECTED,
-        r"\bspam\b",
+        r"\bspam(u|em|ie|owy|owa|owe|ow)?\b",
         r"unsolicited",
         r"\bube\b|\buce\b",
         r"bulk (e-?mail|mail)",
@@ -257,8 +259,12 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
     _pattern(
         "sender_rejected",
         Reason.REJECTED,
-        r"sender (address |email address |domain )?"
-        r"(rejected|refused|denied|blocked|not allowed|is invalid)",
+        r"sender (address |email address |domain )?(has been |was |is )?"
+        r"(rejected|refused|denied|blocked|not allowed|invalid)",
+        r"(not|n't) (accept|receive) (e-?mail|mail|messages) from (this|your|that) "
+        r"(domain|sender|address)",
+        r"sender domain must (exist|resolve)",
+        r"unroute?able (address|domain) (for|of) (the )?sender",
         r"sender verif(y|ication) failed",
         r"(domain of|invalid) sender",
         r"sender domain (is empty|does not exist|not found)",
@@ -400,7 +406,8 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         "domain_accepts_no_mail",
         Reason.NOTACCEPT,
         r"null mx",
-        r"(does not|doesn't|do not) (accept|receive) (e-?mail|mail|messages)",
+        # "... accept mail from this domain" is a block of the sender instead.
+        r"(does not|doesn't|do not) (accept|receive) (e-?mail|mail|messages)(?! from)",
         r"accepts no mail",
         r"no mx (record )?found",
         r"(couldn't|could not|unable to) find a mail exchanger",
@@ -483,6 +490,8 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         "recipient_filtered",
         Reason.FILTERED,
         r"recipient preferences",
+        r"(recipient|user)('s|s')? (allow|white|safe)[ -]?list",
+        r"blocked by (the )?recipient",
         r"(recipient|user) (has )?(blocked|rejected|refused) (you|your|the sender|mail)",
         r"not accepting (mail|messages) from",
     ),

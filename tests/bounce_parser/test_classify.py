@@ -613,6 +613,28 @@ def test_classify_polish_wording_with_or_without_diacritics(text: str, reason: R
     assert classify(_finding(None, None, text, command="RCPT"))[0] is reason
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "550 5.1.1 Sorry, your envelope sender has been denied",
+        "550 We do not accept mail from this domain",
+        "550 Unrouteable address for sender",
+        "550 5.1.1 Blocked by recipient's allow list",
+        "550 5.1.1 <faktury@example.com>: Sender address rejected: User unknown in local "
+        "recipient table",
+        "550 5.7.1 Konto nadawcy zablokowane za wysylanie spamu",
+        "550 5.1.1 Twoj adres IP jest zablokowany",
+    ],
+)
+def test_classify_refusal_not_about_recipient_is_never_hard(text: str) -> None:
+    """Wording about the sender or a recipient's filter outweighs an address-looking code."""
+    finding = _finding("5.1.1" if "5.1.1" in text else None, "550", text, command="RCPT")
+
+    reason, evidence = classify(finding)
+
+    assert not is_hard_bounce(reason, finding.status, finding.reply_code), evidence
+
+
 def test_classify_greylisting_is_on_hold_and_soft() -> None:
     finding = _finding(
         "4.7.1", "450", "450 4.7.1 <user@example.com>: Recipient address rejected: Greylisted"
