@@ -32,6 +32,7 @@ async def test_readyz_database_down_is_503_problem(
     app_dependency_overrides[get_engine] = lambda: dead
 
     response = await client.get("/readyz")
+    dead.dispose()
 
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
