@@ -782,6 +782,13 @@ CASES: tuple[Case, ...] = (
         ("suspend",),
         is_hard=False,
     ),
+    Case(
+        "postfix_polish_custom_template",
+        ReportKind.DELIVERY_STATUS,
+        "nieznany@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
@@ -806,6 +813,18 @@ MULTI_RECIPIENT_CASES: dict[str, list[tuple[str, str, bool]]] = {
     "postfix_two_recipients_mixed": [
         ("stary@example.net", "userunknown", True),
         ("pelny@example.net", "mailboxfull", False),
+    ],
+    "exim_two_recipients": [
+        ("nikt@example.net", "userunknown", True),
+        ("pelna@example.org", "mailboxfull", False),
+    ],
+    "qmail_two_recipients": [
+        ("brak@example.net", "userunknown", True),
+        ("spam.filtr@example.org", "spamdetected", False),
+    ],
+    "sendmail_two_recipients": [
+        ("zly.adres@example.net", "userunknown", True),
+        ("zablokowany@example.org", "blocked", False),
     ],
 }
 
