@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reputation.scoring import limits
-from reputation.scoring.types import VERDICT_RANK, Component, ComponentKey, ComponentStatus, Verdict
+from reputation.scoring.types import (
+    VERDICT_RANK,
+    Component,
+    ComponentKey,
+    ComponentStatus,
+    Param,
+    Verdict,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,33 +85,21 @@ def score_rate(key: ComponentKey, windows: Sequence[WindowCounts]) -> Component:
 
 
 def _score_window(key: ComponentKey, rule: _RateRule, window: WindowCounts) -> Component:
-    params: dict[str, str | int | float] = {
+    params: dict[str, Param] = {
         "days": window.days,
         "volume": window.volume,
         "events": window.events,
     }
     if window.events > window.volume:
         # More events than recorded recipients means the volume was never reported.
-        return Component(
-            key,
-            ComponentStatus.UNKNOWN,
-            *_midpoint(rule, 0.0, 1.0),
-            Verdict.SEND,
-            "volume_missing",
-            params,
-        )
+        return _uncertain(key, rule, ComponentStatus.UNKNOWN, (0.0, 1.0), "volume_missing", params)
 
-    low_rate, high_rate = wilson_interval(window.events, window.volume)
+    interval = wilson_interval(window.events, window.volume)
+    low_rate, high_rate = interval
     if window.volume < limits.MIN_VOLUME:
         params["min_volume"] = limits.MIN_VOLUME
-        return Component(
-            key,
-            ComponentStatus.NOT_ENOUGH_VOLUME,
-            *_midpoint(rule, low_rate, high_rate),
-            Verdict.SEND,
-            "not_enough_volume",
-            params,
-        )
+        status = ComponentStatus.NOT_ENOUGH_VOLUME
+        return _uncertain(key, rule, status, interval, "not_enough_volume", params)
 
     rate = window.events / window.volume
     params["rate"] = rate
@@ -116,10 +111,27 @@ def _score_window(key: ComponentKey, rule: _RateRule, window: WindowCounts) -> C
     return Component(key, status, points, worst, best, verdict, f"rate_{status.value}", params)
 
 
-def _midpoint(rule: _RateRule, low_rate: float, high_rate: float) -> tuple[float, float, float]:
-    best = -limits.points_for(low_rate, rule.curve)
-    worst = -limits.points_for(high_rate, rule.curve)
-    return (best + worst) / 2, worst, best
+def _uncertain(
+    key: ComponentKey,
+    rule: _RateRule,
+    status: ComponentStatus,
+    interval: tuple[float, float],
+    reason: str,
+    params: dict[str, Param],
+) -> Component:
+    """Return a component whose best estimate is the middle of the interval's points."""
+    best = -limits.points_for(interval[0], rule.curve)
+    worst = -limits.points_for(interval[1], rule.curve)
+    return Component(
+        key=key,
+        status=status,
+        points=(best + worst) / 2,
+        points_low=worst,
+        points_high=best,
+        verdict=Verdict.SEND,
+        reason=reason,
+        params=params,
+    )
 
 
 def _judge(rate: float, rule: _RateRule) -> tuple[ComponentStatus, Verdict]:
