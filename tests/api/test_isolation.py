@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from api.routes.domains import get_monitor
+from api.routes.reputation import get_scoring_setup
+from blacklist_checks import load_catalogue
+from reputation.scoring.inputs import zone_weights
+from reputation.scoring.service import ScoringSetup
 from tests.api.conftest import KeyFactory
 from tests.api.samples import make_dsn
 
@@ -24,6 +29,8 @@ RFC822 = {"Content-Type": "message/rfc822"}
 BOUNCED = "ola@example.org"
 CONTACT = "jan@example.org"
 DOMAIN = "mail.example.com"
+#: The From domain of the bounced original in `make_dsn`, so tenant A has one hard bounce.
+SENDING_DOMAIN = "example.com"
 
 
 class _UnusedMonitor:
@@ -53,6 +60,9 @@ async def _seed_tenant_a(client: httpx.AsyncClient, headers: dict[str, str]) -> 
     await client.put(f"/v1/suppressions/{CONTACT}", json={"note": "by A"}, headers=headers)
     domain = {"domain": DOMAIN, "ips": ["192.0.2.10"], "alert_email": "ops@example.com"}
     await client.post("/v1/domains", json=domain, headers=headers)
+    sends = {"from_domain": SENDING_DOMAIN, "count": 500}
+    await client.post("/v1/sends", json=sends, headers=headers)
+    await client.get(f"/v1/domains/{SENDING_DOMAIN}/reputation", headers=headers)
     message_id: int = posted.json()["message_id"]
     return message_id
 
@@ -60,6 +70,9 @@ async def _seed_tenant_a(client: httpx.AsyncClient, headers: dict[str, str]) -> 
 @pytest.fixture
 async def tenants(client: httpx.AsyncClient, make_key: KeyFactory, app: FastAPI) -> Tenants:
     app.dependency_overrides[get_monitor] = _UnusedMonitor
+    # No resolver, so scoring reads only the database and never queries DNS.
+    setup = ScoringSetup(zone_weights(load_catalogue()), None)
+    app.dependency_overrides[get_scoring_setup] = lambda: setup
     a = make_key(tenant="alpha", scope="admin")
     b = make_key(tenant="beta", scope="admin")
     return Tenants(client, a, b, await _seed_tenant_a(client, a))
@@ -242,6 +255,41 @@ async def _domain_listings(t: Tenants) -> None:
     await _b_gets_404(t, "GET", f"/v1/domains/{DOMAIN}/listings")
 
 
+def _hard_bounce_window(body: dict[str, Any]) -> tuple[object, object]:
+    component = next(c for c in body["components"] if c["key"] == "hard_bounce_rate")
+    return component["params"]["volume"], component["params"]["events"]
+
+
+async def _get_reputation(t: Tenants) -> None:
+    url = f"/v1/domains/{SENDING_DOMAIN}/reputation"
+
+    b_body = (await t.client.get(url, headers=t.b)).json()
+    a_body = (await t.a_get(url)).json()
+
+    assert _hard_bounce_window(b_body) == (0, 0)
+    assert _hard_bounce_window(a_body) == (500, 1)
+
+
+async def _reputation_history(t: Tenants) -> None:
+    url = f"/v1/domains/{SENDING_DOMAIN}/reputation/history"
+
+    b_history = (await t.client.get(url, headers=t.b)).json()
+    a_history = (await t.a_get(url)).json()
+
+    assert b_history["snapshots"] == []
+    assert len(a_history["snapshots"]) == 1
+
+
+async def _post_sends(t: Tenants) -> None:
+    body = {"from_domain": SENDING_DOMAIN, "count": 9000}
+
+    response = await t.client.post("/v1/sends", json=body, headers=t.b)
+    a_body = (await t.a_get(f"/v1/domains/{SENDING_DOMAIN}/reputation")).json()
+
+    assert response.json()["recipients"] == 9000
+    assert _hard_bounce_window(a_body) == (500, 1)
+
+
 CASES: dict[tuple[str, str], Check] = {
     ("POST", "/v1/messages"): _post_message,
     ("GET", "/v1/suppressions"): _list_suppressions,
@@ -264,6 +312,9 @@ CASES: dict[tuple[str, str], Check] = {
     ("DELETE", "/v1/domains/{domain}"): _delete_domain,
     ("POST", "/v1/domains/{domain}/checks"): _check_domain,
     ("GET", "/v1/domains/{domain}/listings"): _domain_listings,
+    ("GET", "/v1/domains/{domain}/reputation"): _get_reputation,
+    ("GET", "/v1/domains/{domain}/reputation/history"): _reputation_history,
+    ("POST", "/v1/sends"): _post_sends,
 }
 
 
