@@ -102,11 +102,12 @@ def _selectivity(literals: set[str]) -> tuple[int, int]:
 class LiteralIndex:
     """Tell, in one regex pass over a text, which literal sets have a member in it.
 
-    The literals are compiled into one trie-shaped alternation inside a
-    lookahead, so `finditer` stops at every position where some literal
-    starts and reports the longest one there. Every other literal starting
-    at that position is a prefix of the reported one, so mapping each literal
-    to the sets that contain it or any of its prefixes makes the answer exact.
+    The literals are compiled into one trie-shaped alternation, and repeated
+    searches, each starting one character after the last match began, stop at
+    every position where some literal starts and report the longest one there.
+    Every other literal starting at that position is a prefix of the reported
+    one, so mapping each literal to the sets that contain it or any of its
+    prefixes makes the answer exact.
     """
 
     def __init__(self, literal_sets: Sequence[frozenset[str] | None]) -> None:
@@ -122,15 +123,19 @@ class LiteralIndex:
             )
             for literal in every
         }
-        source = _trie_source(_build_trie(every)) if every else "(?!)"
-        self._regex = re.compile(f"(?=({source}))")
+        # No lookahead around the trie: a pattern that starts with a plain
+        # alternation lets the regex engine skip positions by first character.
+        self._regex = re.compile(_trie_source(_build_trie(every)) if every else "(?!)")
 
     def candidates(self, text: str) -> set[int]:
         """Return the indexes of the sets with a member in `text`, and of the None sets."""
         found = set(self._always)
         owners = self._owners
-        for match in self._regex.finditer(text):
-            found |= owners[match.group(1)]
+        search = self._regex.search
+        match = search(text)
+        while match is not None:
+            found |= owners[match.group()]
+            match = search(text, match.start() + 1)
         return found
 
 
