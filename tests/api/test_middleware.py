@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import structlog
 from structlog.testing import capture_logs
+
+from tests.api.conftest import KeyFactory
 
 
 async def test_request_id_generated_when_absent(client: httpx.AsyncClient) -> None:
@@ -36,3 +39,17 @@ async def test_access_log_one_line_per_request(client: httpx.AsyncClient) -> Non
     assert lines[0]["path"] == "/healthz"
     assert lines[0]["method"] == "GET"
     assert lines[0]["request_id"] == "req-1"
+
+
+async def test_request_id_bound_for_route_logs(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    """Lines that services log while handling a request carry its id."""
+    headers = make_key(scope="write") | {"X-Request-ID": "req-2"}
+
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        await client.put("/v1/suppressions/jan@example.org", headers=headers)
+
+    added = [entry for entry in logs if entry["event"] == "suppression_added"]
+    assert len(added) == 1
+    assert added[0]["request_id"] == "req-2"
