@@ -144,6 +144,9 @@ def get_reputation(
 ) -> ReputationOut:
     """Score the domain and its sending IPs now; stores a snapshot at most once per hour."""
     name = normalise_domain(domain)
+    # Authentication may have recorded the key's last use. Commit it before the DNS
+    # lookups, so an open SQLite write transaction does not block other writers meanwhile.
+    session.commit()
     result = compute_reputation(
         session, tenant=principal.tenant, domain=name, setup=setup, clock=clock
     )
