@@ -80,6 +80,10 @@ def _json_body(view: MessageView) -> str | None:
     # An SNS HTTP(S) delivery passed in as it is: the body with no mail header.
     if view.raw[:64].lstrip().startswith(b"{") and len(view.raw) <= _MAX_JSON_CHARS:
         return view.raw.decode("utf-8", "replace")
+    # SNS mails a notification as plain text, never as a delivery or feedback
+    # report, and reading the parts of every report costs more than the rest.
+    if view.content_type == "multipart/report":
+        return None
     # The notification is the whole body or the first text part; a cheap look
     # at the undecoded payload rules out nearly all other mail.
     for part, content_type in zip(view.parts[:4], view.content_types, strict=False):
@@ -101,7 +105,7 @@ def _may_be_json(part: Message, payload: str) -> bool:
         return _JSON_START.match(payload) is not None
     # Any base64 text whose first byte is "{" starts with "e"; decoding the
     # whole part of every base64 bounce only to look at that byte is costly.
-    return payload.lstrip()[:1] == "e"
+    return payload[:256].lstrip()[:1] == "e"
 
 
 def _load_notification(body: str) -> dict[str, Any] | None:
