@@ -20,11 +20,12 @@ from typing import Any
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from blacklist_checks import Resolver
 from reputation.addresses import normalise_domain
 from reputation.clock import Clock
+from reputation.db import session_scope
 from reputation.models import Tenant
 from reputation.scoring.auth_components import (
     score_dmarc,
@@ -92,6 +93,26 @@ def compute_reputation(
     if store:
         store_snapshots(session, tenant_id=tenant.id, reputation=reputation)
     return reputation
+
+
+def score_after_check(
+    session_factory: sessionmaker[Session],
+    *,
+    tenant_id: int,
+    domain: str,
+    setup: ScoringSetup,
+    clock: Clock,
+) -> Reputation | None:
+    """Score a domain after a scheduled check, in its own transaction, and store a snapshot.
+
+    Returns None when the tenant no longer exists. Call it through `asyncio.to_thread`
+    from a job, because it runs its own event loop for the DNS lookups.
+    """
+    with session_scope(session_factory) as session:
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is None:
+            return None
+        return compute_reputation(session, tenant=tenant, domain=domain, setup=setup, clock=clock)
 
 
 def build_reputation(

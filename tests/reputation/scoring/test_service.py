@@ -13,6 +13,7 @@ from reputation.scoring.service import (
     ScoringSetup,
     compute_reputation,
     list_history,
+    score_after_check,
     send_check_reputation,
 )
 from reputation.scoring.types import ComponentKey, ComponentStatus, Confidence, Level, Verdict
@@ -149,3 +150,20 @@ def test_send_check_reputation_reuses_stored_dns(
     )
     assert reused.score == full.score
     assert _component(reused, ComponentKey.SPF).reason == "spf_ok"
+
+
+def test_score_after_check_stores_snapshot(
+    session: Session, session_factory, tenant: Tenant, clock: FixedClock
+) -> None:
+    session.commit()
+
+    result = score_after_check(
+        session_factory, tenant_id=tenant.id, domain=DOMAIN, setup=_setup(), clock=clock
+    )
+
+    assert result is not None
+    assert len(list_history(session, tenant=tenant, domain=DOMAIN)) == 1
+    missing = score_after_check(
+        session_factory, tenant_id=tenant.id + 99, domain=DOMAIN, setup=_setup(), clock=clock
+    )
+    assert missing is None
