@@ -1,10 +1,12 @@
 """`mailrep check DOMAIN`: look up a domain and its sending IPs in DNS blocklists now.
 
 The domain's organisational domain is checked in the domain zones, and every sending
-IP (given with --ip, plus those of the domain's SPF record) in the IP zones. Nothing
-is recorded. Queries go only to the DNS servers given with --dns-server or
-MAILREP_DNS_SERVERS, never to the system resolver: DNSBL operators refuse queries
-from public resolvers, so point it at your own recursive resolver.
+IP (given with --ip, plus those of the domain's SPF record) in the IP zones. When a
+tenant monitors the domain (`mailrep domains add`), the run is also stored in its
+check history and can raise alerts, like a scheduled check. Queries go only to the DNS
+servers given with --dns-server or MAILREP_DNS_SERVERS, never to the system resolver:
+DNSBL operators refuse queries from public resolvers, so point it at your own
+recursive resolver.
 
 Exit status: 0 nothing listed, 1 listed in at least one blocklist, 3 nothing listed
 but some lookups failed (unknown), 2 invalid arguments or settings.
@@ -15,11 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from api.cli.domains import record_if_monitored
 from blacklist_checks import (
     BlacklistCheckError,
     CheckOptions,
@@ -98,6 +102,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         zones = enabled_zones(load_catalogue(args.zones_file or settings.dnsbl_zones_file))
         resolver = DnsPythonResolver(servers, timeout=args.timeout)
+        started_at = datetime.now(UTC)
         check = run_check_domain(
             args.domain,
             zones,
@@ -114,6 +119,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(json.dumps(result_to_json(result), ensure_ascii=False))
     else:
         _print_table(check)
+    for tenant in record_if_monitored(settings, check, zones, started_at):
+        print(f"mailrep check: recorded for tenant {tenant}", file=sys.stderr)
     return _exit_status(check.report.results)
 
 

@@ -22,6 +22,7 @@ from tests.reputation.monitoring.conftest import (
     _rbldnsd,
     monitor_zones,
 )
+from tests.reputation.monitoring.test_scheduler import ZONES_TOML
 from tests.support.rbldnsd import RbldnsdServer
 
 __all__ = ["_rbldnsd", "cli_db", "cli_env"]
@@ -165,3 +166,27 @@ def test_record_if_monitored_missing_sqlite_file_records_nothing(
 
     assert tenants == []
     assert not missing.exists()
+
+
+def test_mailrep_check_monitored_domain_is_recorded(
+    cli_db: str,
+    session: Session,
+    _rbldnsd: tuple[RbldnsdServer, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    zones_file = tmp_path / "zones.toml"
+    zones_file.write_text(ZONES_TOML, encoding="utf-8")
+    main(["tenant", "create", "acme"])
+    main(["domains", "add", MONITORED_DOMAIN, "--tenant", "acme", "--ip", LISTED_IP])
+    capsys.readouterr()
+
+    server = ["--dns-server", _rbldnsd[0].address, "--zones-file", str(zones_file)]
+    code = main(["check", MONITORED_DOMAIN, "--json", "--ip", LISTED_IP, *server])
+    output = capsys.readouterr()
+
+    assert code == 0
+    assert output.err.endswith("mailrep check: recorded for tenant acme\n")
+    run = session.scalars(select(CheckRun)).one()
+    assert run.trigger == "cli"
+    assert run.not_listed == len(output.out.splitlines()) == 2
