@@ -789,6 +789,32 @@ CASES: tuple[Case, ...] = (
         ("userunknown",),
         is_hard=True,
     ),
+    Case(
+        "gmail_dsn_delivery_incomplete",
+        ReportKind.DELIVERY_STATUS,
+        "wolno@example.net",
+        ("toomanyconn",),
+    ),
+    Case(
+        "ses_sns_json_bounce",
+        ReportKind.DELIVERY_STATUS,
+        "stary.klient@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
+    Case(
+        "ses_sns_json_complaint",
+        ReportKind.FEEDBACK_REPORT,
+        "zirytowany@example.net",
+        ("feedback",),
+    ),
+    Case(
+        "yahoo_sent_user_unknown",
+        ReportKind.DELIVERY_STATUS,
+        "kontrahent.stary@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
