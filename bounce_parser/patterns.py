@@ -518,8 +518,8 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
 )
 
 _TRANSPORT_CONDITIONS: tuple[TextPattern, ...] = (
-    # A greylisting server defers every new sender once, so the deferral says
-    # nothing about the sender, the message or the address.
+    # A greylisting server defers every new sender once, so the deferral is no
+    # verdict on the sender, the message or the address.
     _pattern(
         "greylisted",
         Reason.ONHOLD,

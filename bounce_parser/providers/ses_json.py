@@ -103,8 +103,8 @@ def _may_be_json(part: Message, payload: str) -> bool:
     if encoding != "base64":
         # Quoted-printable leaves "{" as it is.
         return _JSON_START.match(payload) is not None
-    # Any base64 text whose first byte is "{" starts with "e"; decoding the
-    # whole part of every base64 bounce only to look at that byte is costly.
+    # Any base64 text whose first byte is "{" starts with "e", so no base64
+    # bounce needs decoding whole only to look at that byte.
     return payload[:256].lstrip()[:1] == "e"
 
 

@@ -1,12 +1,13 @@
 """Held-out samples: current templates of the MTAs and providers a Polish sender meets.
 
 The messages in `tests/fixtures/bounces/heldout/` were written for these tests
-after the public templates of each sender (Postfix 3.x, Exim 4.9x, Sendmail
-8.x, qmail, Exchange Online and on-premises in Polish, Gmail, Yahoo, Outlook.com,
-GMX, T-Online, Orange, Mail.ru, Yandex, Onet, WP, Interia, o2, home.pl, OVH,
-nazwa.pl, security gateways), with example.com/.test domains and 192.0.2.0/24
-addresses. None is a copy of a corpus file, so they measure how the parser
-generalises. Each row gives the verdict a careful operator would reach.
+after the public templates of each sender. They cover Postfix 3.x, Exim 4.9x,
+Sendmail 8.x, qmail, Exchange Online and on-premises Exchange in Polish,
+Gmail, Yahoo, Outlook.com, GMX, T-Online, Orange, Mail.ru, Yandex, Onet, WP,
+Interia, o2, home.pl, OVH, nazwa.pl and security gateways. They use
+example.com and .test domains and 192.0.2.0/24 addresses. None is a copy of a
+corpus file, so they measure how the parser generalises. Each row gives the
+verdict a careful operator would reach.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def test_literal_index_finds_overlapping_and_prefix_literals() -> None:
     assert index.candidates("nothing here") == set()
 
 
-def test_literal_index_set_without_literals_is_always_a_candidate() -> None:
+def test_literal_index_unfiltered_set_is_candidate() -> None:
     index = LiteralIndex([None, frozenset({"quota"})])
 
     assert index.candidates("") == {0}
