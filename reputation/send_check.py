@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -84,15 +84,9 @@ def check_recipients(
         raise UnknownStreamError(stream)
 
     by_key, problems = normalise_many(addresses)
-    blocked = _lookup(session.connection(), tenant.id, list(by_key), stream)
-    allowed: list[str] = []
-    suppressed: list[SuppressedRecipient] = []
-    for key, given in by_key.items():
-        row = blocked.get(key)
-        if row is None:
-            allowed.append(given)
-        else:
-            suppressed.append(SuppressedRecipient(given, *row))
+    blocked = _lookup(session.connection(), tenant.id, by_key, stream)
+    allowed = [given for key, given in by_key.items() if key not in blocked]
+    suppressed = [blocked[key] for key in by_key if key in blocked]
     invalid = tuple(InvalidRecipient(given, problem) for given, problem in problems)
     if from_domain and allowed:
         _add_volume(
@@ -128,32 +122,43 @@ _SQLITE_LOOKUP = (
 
 
 def _lookup(
-    connection: Connection, tenant_id: int, keys: list[str], stream: str
-) -> dict[str, tuple[str, str, str, datetime]]:
-    """Return (stream, source, reason, since) for each key suppressed on `stream` or on all."""
+    connection: Connection, tenant_id: int, by_key: dict[str, str], stream: str
+) -> dict[str, SuppressedRecipient]:
+    """Return the suppression of each key blocked on `stream` or on all streams.
+
+    Reads through a plain driver cursor inside the session's transaction, so no
+    SQLAlchemy row objects are built for the tens of thousands of rows.
+    """
     is_postgresql = connection.dialect.name == "postgresql"
-    blocked: dict[str, tuple[str, str, str, datetime]] = {}
-    for start in range(0, len(keys), LOOKUP_CHUNK):
-        chunk = keys[start : start + LOOKUP_CHUNK]
-        if is_postgresql:
-            params: Any = {
-                "tenant_id": tenant_id,
-                "stream": stream,
-                "all": ALL_STREAMS,
-                "keys": chunk,
-            }
-            # Sessions run in UTC (see reputation.db), so `since` arrives aware and in UTC.
-            for address, *row in connection.exec_driver_sql(_POSTGRESQL_LOOKUP, params).all():
-                blocked.setdefault(address, tuple(row))
-            continue
-        params = (tenant_id, stream, ALL_STREAMS, json.dumps(chunk))
-        for address, row_stream, source, reason, since in connection.exec_driver_sql(
-            _SQLITE_LOOKUP, params
-        ).all():
-            # SQLite stores the UTC timestamp as naive text (see UTCDateTime).
-            since_utc = datetime.fromisoformat(since).replace(tzinfo=UTC)
-            blocked.setdefault(address, (row_stream, source, reason, since_utc))
+    keys = list(by_key)
+    blocked: dict[str, SuppressedRecipient] = {}
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start : start + LOOKUP_CHUNK]
+            if is_postgresql:
+                params: Any = {"tenant_id": tenant_id, "stream": stream, "all": ALL_STREAMS}
+                cursor.execute(_POSTGRESQL_LOOKUP, {**params, "keys": chunk})
+            else:
+                params = (tenant_id, stream, ALL_STREAMS, json.dumps(chunk))
+                cursor.execute(_SQLITE_LOOKUP, params)
+            for address, row_stream, source, reason, since in cursor.fetchall():
+                if address not in blocked:
+                    blocked[address] = SuppressedRecipient(
+                        by_key[address], row_stream, source, reason, _as_utc(since)
+                    )
+    finally:
+        cursor.close()
     return blocked
+
+
+def _as_utc(since: datetime | str) -> datetime:
+    # PostgreSQL sessions run in UTC (see reputation.db), so the value is already
+    # aware and in UTC there. SQLite returns the naive UTC text that UTCDateTime wrote.
+    if isinstance(since, datetime):
+        return since
+    # Parsing with the offset appended is several times faster than `.replace(tzinfo=)`.
+    return datetime.fromisoformat(since + "+00:00")
 
 
 def _add_volume(

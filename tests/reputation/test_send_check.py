@@ -32,6 +32,8 @@ def test_check_recipients_sorts_allowed_suppressed_invalid(
 
     assert result.allowed == ("ok@example.com", "Gone@EXAMPLE.com")
     assert [(s.address, s.source) for s in result.suppressed] == [("gone@example.com", "manual")]
+    assert result.suppressed[0].since == clock.now()
+    assert result.suppressed[0].since.utcoffset() is not None
     assert [i.address for i in result.invalid] == ["broken@"]
     assert result.stream == "transactional"
 
