@@ -816,11 +816,13 @@ CASES: tuple[Case, ...] = (
         ("userunknown",),
         is_hard=True,
     ),
+    Case("notbounce_digest_quoting_user_unknown", ReportKind.NOT_BOUNCE),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
 KNOWN_MISSES: dict[str, str] = {
     "notbounce_list_digest": "the RFC 3464 reader takes Final-Recipient lines quoted in a digest",
+    "notbounce_digest_quoting_user_unknown": "the same, and the quoted 5.1.1 suppresses a stranger",
     "postfix_yandex_no_such_user": "Yandex writes 'No such user!' under 5.7.1, read as a filter",
 }
 
@@ -887,7 +889,23 @@ def test_parse_message_heldout_sample_gets_expected_verdict(case: Case) -> None:
     assert recipient.hard_bounce is case.is_hard, recipient.evidence
 
 
-@pytest.mark.parametrize("case", [case for case in CASES if not case.is_hard], ids=lambda c: c.name)
+#: Known misses that suppress an address: the costliest kind, listed apart.
+KNOWN_WRONGLY_HARD = frozenset({"notbounce_digest_quoting_user_unknown"})
+
+
+def _soft_params() -> list[object]:
+    params: list[object] = []
+    for case in CASES:
+        if case.is_hard:
+            continue
+        marks = []
+        if case.name in KNOWN_WRONGLY_HARD:
+            marks.append(pytest.mark.xfail(reason=KNOWN_MISSES[case.name], strict=True))
+        params.append(pytest.param(case, id=case.name, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("case", _soft_params())
 def test_parse_message_heldout_soft_sample_is_never_hard(case: Case) -> None:
     """The costly error: a valid address or a sender-side refusal must not suppress."""
     report = parse_message((FIXTURES / f"{case.name}.eml").read_bytes())
