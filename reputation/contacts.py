@@ -149,13 +149,18 @@ def import_contacts_csv(
 
 
 def _is_header(row: list[str]) -> bool:
-    return any(cell.strip().lower() in _ADDRESS_HEADERS for cell in row)
+    return any(_header_name(cell) in _ADDRESS_HEADERS for cell in row)
+
+
+def _header_name(cell: str) -> str:
+    # Spreadsheet programs (Excel among them) start UTF-8 CSV exports with a byte order mark.
+    return cell.strip().lstrip("\ufeff").strip().lower()
 
 
 def _header_columns(row: list[str]) -> dict[str, int]:
     columns = {}
     for index, cell in enumerate(row):
-        name = cell.strip().lower()
+        name = _header_name(cell)
         if name in _ADDRESS_HEADERS:
             columns["address"] = index
         elif name in ("external_id", "name"):

@@ -58,6 +58,16 @@ def test_import_contacts_csv_without_header_uses_column_order(
     assert (contact.external_id, contact.name) == ("c-1", "Jan")
 
 
+def test_import_contacts_csv_header_with_byte_order_mark(
+    session: Session, tenant: Tenant, clock: FixedClock
+) -> None:
+    lines = io.StringIO("\ufeffname,email\nJan,jan@example.com\n")
+    report = import_contacts_csv(session, tenant=tenant, lines=lines, clock=clock)
+
+    assert (report.created, report.errors) == (1, ())
+    assert get_contact(session, tenant=tenant, address="jan@example.com").name == "Jan"
+
+
 def test_import_contacts_csv_again_updates_and_keeps_blank_fields(
     session: Session, tenant: Tenant, clock: FixedClock
 ) -> None:
