@@ -232,7 +232,7 @@ async def post_check(
     if outcome.alerts:
         with httpx.Client(timeout=settings.webhook_timeout_seconds) as http_client:
             await deliver_alerts(
-                monitor,
+                monitor.smtp,
                 factory,
                 clock,
                 http_client,

@@ -178,7 +178,7 @@ def observe_results(check: DomainCheck) -> None:
 
 
 async def deliver_alerts(
-    monitor: Monitor,
+    smtp: SmtpConfig,
     session_factory: sessionmaker[Session],
     clock: Clock,
     http_client: httpx.Client,
@@ -186,7 +186,7 @@ async def deliver_alerts(
     webhook_max_attempts: int = 8,
 ) -> tuple[EmailSummary, DispatchSummary]:
     """Send the pending alert emails and post every due webhook of the outbox."""
-    emails = await send_pending_emails(session_factory, monitor.smtp, clock)
+    emails = await send_pending_emails(session_factory, smtp, clock)
     webhooks = await asyncio.to_thread(
         deliver_due_webhooks,
         session_factory,

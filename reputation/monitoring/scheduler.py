@@ -1,5 +1,8 @@
 """The periodic DNSBL checks: an APScheduler `AsyncIOScheduler` inside the serving process.
 
+Without DNS servers (`MAILREP_DNS_SERVERS`) no domain is checked, but the leader still
+delivers alert emails and every webhook of the shared outbox.
+
 Two jobs run in every replica. Every `election_seconds`, `elect` takes the leader lock
 or confirms that it still holds it. Every `tick_seconds`, `tick` runs in the leader only:
 it checks each monitored domain whose `next_check_at` has passed, then delivers pending
@@ -24,7 +27,14 @@ from blacklist_checks import BlacklistCheckError
 from reputation.clock import Clock
 from reputation.db import session_scope
 from reputation.errors import ReputationError
-from reputation.monitoring.checks import Monitor, deliver_alerts, run_domain_check
+from reputation.monitoring.alerts import SmtpConfig
+from reputation.monitoring.checks import (
+    Monitor,
+    ScheduleConfig,
+    default_worker_name,
+    deliver_alerts,
+    run_domain_check,
+)
 from reputation.monitoring.leader import LeaderLease
 from reputation.monitoring.models import CheckTrigger, MonitoredDomain
 from reputation.settings import Settings
@@ -40,15 +50,30 @@ class MonitorScheduler:
 
     def __init__(
         self,
-        monitor: Monitor,
+        monitor: Monitor | None,
         engine: Engine,
         session_factory: sessionmaker[Session],
         clock: Clock,
         *,
+        smtp: SmtpConfig | None = None,
+        schedule: ScheduleConfig | None = None,
         webhook_timeout: float = 10.0,
         webhook_max_attempts: int = 8,
     ) -> None:
+        """Prepare the jobs; `smtp` and `schedule` default to the monitor's.
+
+        Raises:
+            ValueError: `monitor` is None and `smtp` or `schedule` is missing.
+        """
+        if monitor is not None:
+            smtp = smtp or monitor.smtp
+            schedule = schedule or monitor.schedule
+        if smtp is None or schedule is None:
+            raise ValueError("a scheduler without a monitor needs smtp and schedule")
         self.monitor = monitor
+        self.smtp = smtp
+        self.schedule = schedule
+        self.worker = monitor.worker if monitor is not None else default_worker_name()
         self.lease = LeaderLease(engine)
         self._session_factory = session_factory
         self._clock = clock
@@ -60,7 +85,7 @@ class MonitorScheduler:
 
     def start(self) -> None:
         """Add the jobs and start; call from inside the running event loop."""
-        schedule = self.monitor.schedule
+        schedule = self.schedule
         now = datetime.now(UTC)
         for job, seconds in (
             (self.elect, schedule.election_seconds),
@@ -78,9 +103,10 @@ class MonitorScheduler:
         self._scheduler.start()
         _log.info(
             "monitor_scheduler_started",
-            worker=self.monitor.worker,
-            interval_seconds=self.monitor.check_interval.total_seconds(),
-            zones=len(self.monitor.zones),
+            worker=self.worker,
+            checks_enabled=self.monitor is not None,
+            interval_seconds=self.monitor.check_interval.total_seconds() if self.monitor else None,
+            zones=len(self.monitor.zones) if self.monitor else 0,
         )
 
     async def shutdown(self) -> None:
@@ -89,7 +115,7 @@ class MonitorScheduler:
         async with self._ticking:
             await asyncio.to_thread(self.lease.release)
         self._http.close()
-        _log.info("monitor_scheduler_stopped", worker=self.monitor.worker)
+        _log.info("monitor_scheduler_stopped", worker=self.worker)
 
     async def elect(self) -> None:
         """Try to become (or stay) the leader."""
@@ -108,13 +134,13 @@ class MonitorScheduler:
 
     async def _run_tick(self) -> None:
         with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):
-            due = await asyncio.to_thread(self._due_domains)
-            semaphore = asyncio.Semaphore(self.monitor.schedule.max_concurrent_checks)
+            due = await asyncio.to_thread(self._due_domains) if self.monitor else []
+            semaphore = asyncio.Semaphore(self.schedule.max_concurrent_checks)
             outcomes = await asyncio.gather(
                 *(self._check(semaphore, tenant_id, domain) for tenant_id, domain in due)
             )
             emails, webhooks = await deliver_alerts(
-                self.monitor,
+                self.smtp,
                 self._session_factory,
                 self._clock,
                 self._http,
@@ -132,6 +158,7 @@ class MonitorScheduler:
                 )
 
     async def _check(self, semaphore: asyncio.Semaphore, tenant_id: int, domain: str) -> bool:
+        assert self.monitor is not None, "domains are only due when checks are enabled"
         async with semaphore:
             try:
                 await run_domain_check(
@@ -165,6 +192,7 @@ class MonitorScheduler:
             return [(row.tenant_id, row.domain) for row in session.execute(query)]
 
     def _postpone(self, tenant_id: int, domain: str) -> None:
+        assert self.monitor is not None, "domains are only checked when checks are enabled"
         try:
             with session_scope(self._session_factory) as session:
                 session.execute(
@@ -178,20 +206,22 @@ class MonitorScheduler:
 
 def start_monitor_scheduler(
     settings: Settings, engine: Engine, session_factory: sessionmaker[Session], clock: Clock
-) -> MonitorScheduler | None:
-    """Start the scheduler of a serving process; return None when no DNS server is set.
+) -> MonitorScheduler:
+    """Start the scheduler of a serving process; without DNS servers it only delivers alerts.
 
     Raises:
         blacklist_checks.BlacklistCheckError: the zones file or a DNS server is invalid.
     """
-    if not settings.dns_servers:
-        _log.warning("monitor_disabled", reason="MAILREP_DNS_SERVERS is not set")
-        return None
+    monitor = Monitor.from_settings(settings) if settings.dns_servers else None
+    if monitor is None:
+        _log.warning("monitor_checks_disabled", reason="MAILREP_DNS_SERVERS is not set")
     scheduler = MonitorScheduler(
-        Monitor.from_settings(settings),
+        monitor,
         engine,
         session_factory,
         clock,
+        smtp=SmtpConfig(settings.smtp_host, settings.smtp_port, settings.smtp_from),
+        schedule=ScheduleConfig.from_settings(settings),
         webhook_timeout=settings.webhook_timeout_seconds,
         webhook_max_attempts=settings.webhook_max_attempts,
     )

@@ -77,7 +77,7 @@ class Scenario:
             domain=MONITORED_DOMAIN,
             trigger=CheckTrigger.SCHEDULE,
         )
-        await deliver_alerts(monitor, self.session_factory, self.clock, self.http_client)
+        await deliver_alerts(monitor.smtp, self.session_factory, self.clock, self.http_client)
         return outcome
 
     def episodes(self) -> list[ListingEpisode]:
@@ -377,7 +377,7 @@ async def test_alert_email_retried_after_smtp_failure(
         assert alert.last_error
 
     await deliver_alerts(
-        scenario.monitor, scenario.session_factory, scenario.clock, scenario.http_client
+        scenario.monitor.smtp, scenario.session_factory, scenario.clock, scenario.http_client
     )
 
     assert len(sink.messages) == 1

@@ -27,12 +27,19 @@ from reputation.db import (
     session_scope,
     upgrade_database,
 )
+from reputation.models import WebhookDelivery
+from reputation.monitoring.alerts import SmtpConfig
 from reputation.monitoring.checks import Monitor, ScheduleConfig
 from reputation.monitoring.leader import LeaderLease
 from reputation.monitoring.models import CheckRun
 from reputation.monitoring.scheduler import MonitorScheduler
 from tests.conftest import FixedClock, create_postgres_database, drop_postgres_database
-from tests.reputation.monitoring.conftest import Listings, make_monitored_tenant
+from tests.reputation.monitoring.conftest import (
+    Listings,
+    SmtpSink,
+    WebhookReceiver,
+    make_monitored_tenant,
+)
 from tests.support.rbldnsd import RbldnsdServer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -227,3 +234,42 @@ async def test_election_one_leader_and_takeover_after_sigkill(
     assert taken_over, logs
     takeover_delay = taken_over[0].started_at.timestamp() - killed_at
     assert takeover_delay <= INTERVAL + ELECTION + TICK + 0.5, logs
+
+
+async def test_scheduler_without_dns_still_delivers_webhooks(
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    webhook_receiver: WebhookReceiver,
+    smtp_sink: tuple[SmtpSink, int],
+) -> None:
+    tenant_id = make_monitored_tenant(session_factory, clock, webhook_url=webhook_receiver.url)
+    with session_scope(session_factory) as session:
+        session.add(
+            WebhookDelivery(
+                tenant_id=tenant_id,
+                event_type="contact.suppressed",
+                payload={"type": "contact.suppressed"},
+                attempts=0,
+                created_at=clock.now(),
+                next_attempt_at=clock.now(),
+            )
+        )
+    scheduler = MonitorScheduler(
+        None,
+        engine,
+        session_factory,
+        clock,
+        smtp=SmtpConfig("127.0.0.1", smtp_sink[1], "mailrep@example.com"),
+        schedule=ScheduleConfig(tick_seconds=0.05, election_seconds=0.05),
+    )
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not webhook_receiver.requests:
+            await asyncio.sleep(0.05)
+    finally:
+        await scheduler.shutdown()
+
+    assert webhook_receiver.payloads() == [{"type": "contact.suppressed"}]
+    assert _runs(session_factory) == []
