@@ -817,6 +817,13 @@ CASES: tuple[Case, ...] = (
         is_hard=True,
     ),
     Case("notbounce_digest_quoting_user_unknown", ReportKind.NOT_BOUNCE),
+    Case(
+        "courier_user_unknown",
+        ReportKind.DELIVERY_STATUS,
+        "ewa.nowak@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
