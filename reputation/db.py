@@ -53,6 +53,8 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
+    # Deferred, so read-only sessions never block writers; BEGIN IMMEDIATE would serialise them.
+    # NOTE: a writer that read first can fail with "database is locked" under concurrent writes.
     connection.exec_driver_sql("BEGIN")
 
 
