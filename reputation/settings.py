@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     @field_validator("spamhaus_dqs_key")
     @classmethod
     def _reject_placeholder_key(cls, key: SecretStr | None) -> SecretStr | None:
-        if key is not None and key.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS:
+        if key is not None and is_placeholder_secret(key.get_secret_value()):
             raise ValueError("spamhaus_dqs_key is a placeholder; set the real key or unset it")
         return key
 
@@ -98,6 +98,11 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'mailrep.db'}"
         self.database_url = normalise_database_url(self.database_url)
         return self
+
+
+def is_placeholder_secret(value: str) -> bool:
+    """Return True for an empty secret or one left from an example configuration."""
+    return value.strip().lower() in _PLACEHOLDER_SECRETS
 
 
 def normalise_database_url(url: str) -> str:

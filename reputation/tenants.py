@@ -29,6 +29,7 @@ from reputation.models import (
     Stream,
     Tenant,
 )
+from reputation.settings import is_placeholder_secret
 
 KEY_PREFIX = "mr"
 _KEY_PATTERN = re.compile(r"mr_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})")
@@ -69,11 +70,13 @@ def create_tenant(
 
     Raises:
         ConflictError: a tenant with this name exists.
-        ValueError: the language, complaint scope or default stream name is invalid.
+        ValueError: the language, complaint scope, default stream name, webhook URL
+            or webhook secret is invalid.
     """
     language = Language(language)
     complaint_scope = ComplaintScope(complaint_scope)
     _check_stream_name(default_stream)
+    _check_webhook(webhook_url, webhook_secret)
     if session.scalar(select(Tenant.id).where(Tenant.name == name)) is not None:
         raise ConflictError("tenant", name)
 
@@ -130,6 +133,13 @@ def add_stream(session: Session, *, tenant: Tenant, name: str) -> Stream:
     session.add(stream)
     session.flush()
     return stream
+
+
+def _check_webhook(url: str | None, secret: str | None) -> None:
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ValueError(f"webhook URL {url!r} must start with http:// or https://")
+    if secret is not None and is_placeholder_secret(secret):
+        raise ValueError("webhook secret is a placeholder; generate a random secret")
 
 
 def _check_stream_name(name: str) -> None:

@@ -38,6 +38,20 @@ def test_create_tenant_invalid_language_raises(session: Session, clock: FixedClo
         create_tenant(session, name="beta", clock=clock, language="de")
 
 
+@pytest.mark.parametrize(
+    ("url", "secret", "problem"),
+    [
+        ("ftp://hooks.example.com/", None, "http"),
+        ("https://hooks.example.com/", "changeme", "placeholder"),
+    ],
+)
+def test_create_tenant_bad_webhook_raises(
+    session: Session, clock: FixedClock, url: str, secret: str | None, problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        create_tenant(session, name="beta", clock=clock, webhook_url=url, webhook_secret=secret)
+
+
 def test_get_tenant_unknown_raises(session: Session) -> None:
     with pytest.raises(NotFoundError):
         get_tenant(session, name="nobody")
