@@ -92,6 +92,7 @@ def get_suppression_list(
 ) -> SuppressionPageOut | StreamingResponse:
     """List suppressions newest first; `format=csv` streams the whole list instead."""
     if output_format == "csv":
+        # NOTE: the CSV export ignores the filters and the cursor, so it always holds every row.
         return _export(factory, principal)
     page = list_suppressions(
         session,

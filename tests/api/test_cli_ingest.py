@@ -230,3 +230,18 @@ def test_ingest_database_not_migrated_is_error(
 
     assert code == 1
     assert "run `mailrep db upgrade` first" in capsys.readouterr().err
+
+
+def test_ingest_terminal_shows_progress_on_stderr(
+    tenant: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.eml"
+    path.write_bytes(make_dsn("a@example.org"))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+    main(["ingest", str(path)])
+    captured = capsys.readouterr()
+
+    assert "ingest: " in captured.err
+    assert "1msg" in captured.err.replace(" ", "")
+    assert captured.out.strip().startswith("read 1, new 1,")
