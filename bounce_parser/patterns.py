@@ -112,6 +112,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"(connection|ip|domain) (frequency|rate) limit",
         r"too many recipients",
         r"max(imum)? (number of )?connections? (exceeded|reached)",
+        r"(zbyt wiele|za du[żz]o|limit\w*) po[łl][ąa]cze[ńn]",
     ),
     _pattern(
         "authentication_failed",
@@ -388,12 +389,13 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         "account_disabled",
         Reason.SUSPEND,
         r"(account|mailbox|address|recipient|user)( \S+)? (is |has been |was )?"
-        r"(temporar(il)?y )?(disabled|suspended|locked|deactivated|inactive|discontinued|frozen)",
+        r"(temporar(il)?y )?"
+        r"(disabled|suspended|locked|deactivated|inactive|discontinued|frozen|expired)",
         r"(account|mailbox)( \S+)? (is |has been |was )?(temporar(il)?y )?blocked",
         r"account that you tried to reach is (inactive|disabled)",
         r"disabled (recipient|user|account|mailbox)",
         r"(account|mailbox) (has )?expired",
-        r"(konto|skrzynka)( \S+)? (jest |zosta[łl]o |zosta[łl]a )?"
+        r"(konto|skrzynka|adres)\w*( \S+)? (jest |zosta[łl]o |zosta[łl]a |zosta[łl] )?"
         r"(zablokowan|zawieszon|nieaktywn|wy[łl][ąa]czon|dezaktywowan)",
     ),
 )
@@ -495,6 +497,7 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         Reason.FILTERED,
         r"recipient preferences",
         r"(recipient|user)('s|s')? (allow|white|safe)[ -]?list",
+        r"not (in|on) (the |their |its )?(\S+ )?(allow|white|safe)[ -]?list",
         r"blocked by (the )?recipient",
         r"(recipient|user) (has )?(blocked|rejected|refused) (you|your|the sender|mail)",
         r"not accepting (mail|messages) from",

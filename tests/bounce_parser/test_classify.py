@@ -607,6 +607,7 @@ def test_classify_stock_mailbox_unavailable_under_x7_is_soft() -> None:
         ("554 5.7.1 Wiadomosc odrzucona przez filtr antyspamowy", Reason.SPAMDETECTED),
         ("552 5.3.4 Wiadomość jest za duża", Reason.MESGTOOBIG),
         ("550 5.7.1 Adres nadawcy zablokowany", Reason.REJECTED),
+        ("451 4.7.1 Zbyt wiele polaczen z twojego adresu IP", Reason.TOOMANYCONN),
     ],
 )
 def test_classify_polish_wording_with_or_without_diacritics(text: str, reason: Reason) -> None:
@@ -624,6 +625,9 @@ def test_classify_polish_wording_with_or_without_diacritics(text: str, reason: R
         "recipient table",
         "550 5.7.1 Konto nadawcy zablokowane za wysylanie spamu",
         "550 5.1.1 Twoj adres IP jest zablokowany",
+        "550 5.1.1 <user@example.com>: Recipient address rejected: Recipient not in whitelist",
+        "550 5.1.1 User account is expired",
+        "550 5.1.1 Adres e-mail jest nieaktywny",
     ],
 )
 def test_classify_refusal_not_about_recipient_is_never_hard(text: str) -> None:
