@@ -1,4 +1,4 @@
-"""Returned messages built for the API tests, so each test knows the address it bounces."""
+"""Returned messages built for the API tests, so each test controls the address that bounced."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Tenant isolation: tenant B's admin key can neither read nor change tenant A's data.
 
-`CASES` holds one check per API operation, and `test_isolation_cases_cover_every_route`
+`CASES` contains one check per API operation, and `test_isolation_cases_cover_every_route`
 compares it with the operations in the OpenAPI schema, so an endpoint added without
 an isolation check fails the suite.
 """

@@ -176,9 +176,10 @@ async def test_post_message_at_limit_is_accepted(
     assert response.status_code == 201
 
 
-async def test_post_message_without_key_is_401_before_reading_body(
+async def test_post_message_no_key_is_401_first(
     small_limit_app: FastAPI, client: httpx.AsyncClient
 ) -> None:
+    """Authentication runs before the body is read, so an oversized anonymous upload gets 401."""
     response = await client.post("/v1/messages", content=b"x" * 5000, headers=RFC822)
 
     assert response.status_code == 401
