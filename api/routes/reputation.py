@@ -3,8 +3,8 @@
 The domain need not be monitored, because rates come from the tenant's own bounces,
 complaints and reported volume. DNS authentication is looked up at request time through
 `MAILREP_DNS_SERVERS`. Without servers the DNS inputs are "not checked".
-Reasons are in the language `Accept-Language` asks for (Polish or English), else the
-tenant's language.
+Reasons are in the language that `Accept-Language` requests (Polish or English), else
+in the tenant's language.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class ComponentOut(BaseModel):
     points_low: float
     points_high: float
     verdict: Verdict
-    reason: str = Field(description="What this input shows, in the response's language.")
+    reason: str = Field(description="Explanation of this input, in the response's language.")
     reason_code: str
     params: dict[str, str | int | float]
 

@@ -53,14 +53,14 @@ _log = structlog.get_logger(__name__)
 
 #: At most one stored snapshot per target in this interval.
 SNAPSHOT_INTERVAL = timedelta(hours=1)
-#: How old the DNS results that the pre-send check reuses may be.
+#: Maximum age of the DNS results that the pre-send check reuses.
 DNS_REUSE_AGE = timedelta(hours=24)
 _DNS_KEYS = (ComponentKey.SPF, ComponentKey.DMARC, ComponentKey.MX, ComponentKey.FCRDNS)
 
 
 @dataclass(frozen=True, slots=True)
 class ScoringSetup:
-    """What scoring needs from outside: zone weights and the resolver (None: no DNS checks)."""
+    """Outside inputs of scoring: zone weights, and the resolver (None: no DNS checks)."""
 
     zone_weights: Mapping[str, float]
     resolver: Resolver | None
