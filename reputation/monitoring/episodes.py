@@ -96,6 +96,8 @@ def apply_results(
     confirmations: int,
 ) -> list[EpisodeChange]:
     """Open, extend or close the domain's episodes for the blocklist results of one check."""
+    # NOTE: a target no longer checked (an IP dropped from SPF or from the explicit list)
+    # keeps its open episode, so it reads as listed until the domain is removed.
     open_episodes = {
         (episode.target, episode.zone): episode for episode in _open_episodes(session, monitored)
     }

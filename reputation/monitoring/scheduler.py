@@ -179,6 +179,8 @@ class MonitorScheduler:
             return True
 
     def _due_domains(self) -> list[tuple[int, str]]:
+        # NOTE: two tenants monitoring the same domain get separate checks, so its DNS
+        # queries are sent twice per interval.
         now = self._clock.now()
         query = (
             select(MonitoredDomain.tenant_id, MonitoredDomain.domain)
