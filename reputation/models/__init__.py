@@ -47,7 +47,7 @@ __all__ = [
     "WebhookDelivery",
 ]
 
-# DNSBL monitoring keeps its models in its own package; importing them here registers
-# their tables on `Base.metadata` for Alembic and the test fixtures.
-import reputation.monitoring.models  # noqa: E402, F401
-import reputation.scoring.models  # noqa: E402, F401
+# DNSBL monitoring and scoring keep their models in their own packages. Importing them
+# here registers their tables on `Base.metadata` for Alembic and the test fixtures.
+import reputation.monitoring.models
+import reputation.scoring.models  # noqa: F401
