@@ -96,6 +96,7 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         Reason.SPEEDING,
         r"receiving mail (at|too) a? ?rate",
         r"receiving mail too quickly",
+        r"unusual rate of (mail|messages)",
         r"has sent to too many recipients",
         r"rate limit(ed|ing)? (exceeded|reached)",
         r"(sending|message|messages) rate (limit|exceeded|too high)",
@@ -168,6 +169,12 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         Reason.SPAMDETECTED,
         r"(black|block)[ -]?listed (url|link|domain) in (the )?(message|body|content)",
         r"\b(uribl|surbl|dbl)\b",
+    ),
+    # A recipient's own deny list is no verdict on the sending IP's standing.
+    _pattern(
+        "recipient_blocklist",
+        Reason.FILTERED,
+        r"(user|recipient)('s|s')? (personal )?(deny|block|black)[ -]?list",
     ),
     _pattern(
         "blocklisted",
@@ -320,6 +327,8 @@ _SENDER_SIDE: tuple[TextPattern, ...] = (
         r"(malformed|invalid|duplicate|missing) (\S+ )?header",
         r"not (rfc|standards?)[- ]compliant",
         r"bare (lf|linefeed)",
+        r"lone (cr|lf)\b",
+        r"\(see rfc ?(5322|2822|822)\)",
     ),
     _pattern(
         "content_error",
@@ -354,6 +363,7 @@ _RECIPIENT_CONDITIONS: tuple[TextPattern, ...] = (
         r"(out of|insufficient|not enough) (storage|disk) space",
         r"storage (quota|allocation|limit)",
         r"mailbox (size )?exceeds",
+        r"mailbox size limit (exceeded|reached)",
         r"exceeds allowed size",
         r"disk quota",
         r"(容量|メールボックス).{0,10}(オーバー|超過|一杯|いっぱい)",

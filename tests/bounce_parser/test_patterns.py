@@ -17,6 +17,7 @@ SAMPLES: dict[str, str] = {
     "reputation of the sending domain",
     "sender_address_listed": "Sorry, you are sending from an address that has been blacklisted",
     "listed_link": "550 Message rejected: blacklisted URL in message body",
+    "recipient_blocklist": "550 5.7.1 Sender is on user denylist",
     "blocklisted": "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using "
     "zen.spamhaus.org",
     "virus_detected": "554 5.7.0 Message rejected: virus found in attachment",
