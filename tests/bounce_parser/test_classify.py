@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bounce_parser.classify import classify
+from bounce_parser.status import find_reply_code, find_status
 from bounce_parser.types import SENDER_FAULT_REASONS, Finding, Reason, is_hard_bounce
 
 
@@ -691,3 +692,89 @@ def test_classify_reply_code_under_specific_status_is_ignored() -> None:
     )
 
     assert not _is_hard(finding)
+
+
+#: Typical replies of the common receivers, one or more per reason class,
+#: classified with no SMTP stage known.
+COMMON_REPLIES: list[tuple[str, str]] = [
+    ("552 5.2.2 The email account that you tried to reach is over quota.", "mailboxfull"),
+    ("452 4.2.2 The email account that you tried to reach is over quota.", "mailboxfull"),
+    ("550 5.2.2 Mailbox size limit exceeded", "mailboxfull"),
+    ("552 Requested mail action aborted: exceeded storage allocation", "mailboxfull"),
+    ("552 5.2.2 User has exhausted allowed storage space", "mailboxfull"),
+    ("554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException", "mailboxfull"),
+    ("452 4.2.2 Quota exceeded (mailbox for user is full)", "mailboxfull"),
+    ("552 5.3.4 Message size exceeds fixed maximum message size", "mesgtoobig"),
+    ("552-5.2.3 Your message exceeded Google's message size limits.", "mesgtoobig"),
+    ("550 5.7.1 Message rejected as spam by Content Filtering.", "spamdetected"),
+    (
+        "554 5.7.1 The message from (<faktury@example.com>) with the subject of (Faktura) "
+        "matches a profile the Internet community may consider spam.",
+        "spamdetected",
+    ),
+    ("550 5.7.350 Remote server returned message detected as spam", "spamdetected"),
+    ("554 5.7.1 Message rejected because it contains a virus", "virusdetected"),
+    ("550 5.7.1 Email rejected per DMARC policy for example.com", "authfailure"),
+    ("550 5.7.1 SPF check failed", "authfailure"),
+    (
+        "550 5.7.26 Unauthenticated email from example.com is not accepted due to "
+        "domain's DMARC policy",
+        "authfailure",
+    ),
+    (
+        "421 4.7.0 [TSS04] Messages from 192.0.2.10 temporarily deferred due to user complaints",
+        "badreputation",
+    ),
+    ("550 5.7.1 Service unavailable; client [192.0.2.10] blocked using Spamhaus", "blocked"),
+    (
+        "554 5.7.1 Service unavailable; Client host [192.0.2.10] blocked using "
+        "b.barracudacentral.org",
+        "blocked",
+    ),
+    ("550 5.7.606 Access denied, banned sending IP [192.0.2.10]", "blocked"),
+    ("421 4.7.0 Too many connections from your IP", "toomanyconn"),
+    (
+        "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.10]",
+        "requireptr",
+    ),
+    ("550 5.7.25 The IP address sending this message does not have a PTR record", "requireptr"),
+    (
+        "421 4.7.28 Gmail has detected an unusual rate of mail originating from your DKIM domain",
+        "speeding",
+    ),
+    (
+        "450 4.2.1 The user you are trying to contact is receiving mail at a rate that "
+        "prevents additional messages from being delivered.",
+        "speeding",
+    ),
+    ("550 5.1.6 Recipient addresses in this domain no longer exist", "hasmoved"),
+    ("554 5.4.14 Hop count exceeded - possible mail loop", "networkerror"),
+    ("421 4.4.2 Connection timed out", "expired"),
+    ("550 5.7.1 Relaying denied", "norelaying"),
+    ("530 5.7.0 Must issue a STARTTLS command first", "failedstarttls"),
+    ("550 5.7.1 Delivery not authorized, message refused", "securityerror"),
+    ("550 5.6.0 Lone CR or LF in headers (see RFC 5322)", "notcompliantrfc"),
+    ("554 5.6.0 Message contains invalid header", "notcompliantrfc"),
+    ("550 5.7.1 Message rejected due to local policy", "policyviolation"),
+    ("451 4.3.0 Internal server error", "systemerror"),
+    ("452 4.3.1 Insufficient system storage", "systemfull"),
+    ("550 5.1.2 Host unknown", "hostunknown"),
+    ("550 5.4.310 DNS domain example.test does not exist", "hostunknown"),
+    ("550 5.2.1 The email account that you tried to reach is disabled.", "suspend"),
+    ("550 5.1.1 The email account that you tried to reach does not exist.", "userunknown"),
+    ("554 5.7.9 Message not accepted for policy reasons.", "policyviolation"),
+    ("550 5.7.1 Your message looks like spam", "spamdetected"),
+    ("550 High probability of spam", "spamdetected"),
+    ("554 5.7.1 Rejected: Message contains a URL listed in DBL", "spamdetected"),
+    ("550 5.7.1 Sender is on user denylist", "filtered"),
+    ("550 5.1.8 Bad sender's mailbox address syntax", "rejected"),
+    ("553 5.1.7 The sender address is invalid", "rejected"),
+    ("452 4.5.3 Too many recipients", "toomanyconn"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), COMMON_REPLIES)
+def test_classify_common_reply_without_stage_gets_reason(text: str, reason: str) -> None:
+    finding = _finding(find_status(text), find_reply_code(text), text, command=None)
+
+    assert classify(finding)[0] == reason
