@@ -229,8 +229,9 @@ async def test_election_one_leader_and_takeover_after_sigkill(
 
     logs = (tmp_path / "first.log").read_text() + (tmp_path / "second.log").read_text()
     assert _worker_pids(both_alive) == {first.pid}, logs
-    # A check every INTERVAL: four intervals give at least three runs, never twice as many.
-    assert 3 <= len(both_alive) <= 6, logs
+    # A check every INTERVAL: over four intervals one leader makes about five runs, and
+    # two schedulers both checking would make about ten.
+    assert 2 <= len(both_alive) <= 6, logs
     assert taken_over, logs
     takeover_delay = taken_over[0].started_at.timestamp() - killed_at
     assert takeover_delay <= INTERVAL + ELECTION + TICK + 0.5, logs
