@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from reputation.db import create_db_engine, downgrade_database, upgrade_database
+from reputation.db import ALEMBIC_INI, create_db_engine, downgrade_database, upgrade_database
 from reputation.models import Base
 
 
@@ -57,3 +60,22 @@ def test_migrations_head_matches_models(db_url: str) -> None:
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_alembic_command_line_takes_url_from_settings(tmp_path: Path) -> None:
+    """`alembic upgrade head` run by hand migrates the database MAILREP_DATABASE_URL names."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "MAILREP_DATABASE_URL": url, "MAILREP_DATA_DIR": str(tmp_path)}
+    alembic = Path(sys.executable).parent / "alembic"
+    completed = subprocess.run(
+        [str(alembic), "-c", str(ALEMBIC_INI), "upgrade", "head"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert _table_names(url) == set(Base.metadata.tables)
