@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 
 from api.docs import install_docs
-from api.errors import install_error_handlers
+from api.errors import V1_ERROR_RESPONSES, install_error_handlers
 from api.health import router as health_router
 from api.middleware import RequestContextMiddleware
 from api.routes import ROUTERS
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(health_router)
     app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
     for router in ROUTERS:
-        app.include_router(router, prefix="/v1")
+        app.include_router(router, prefix="/v1", responses=V1_ERROR_RESPONSES)
     return app
 
 

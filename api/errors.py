@@ -16,6 +16,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.domain_errors import DOMAIN_ERROR_STATUS
@@ -24,6 +25,31 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://mailrep.example.com/problems/"
 
 log = structlog.get_logger(__name__)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; validation errors add `errors`, one item per invalid field."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": Problem.model_json_schema()}},
+    }
+
+
+#: The error responses every `/v1` operation can return, for the OpenAPI document.
+V1_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _documented("Missing, malformed, unknown or revoked API key."),
+    403: _documented("The API key lacks the scope this operation needs."),
+    422: _documented("The request is invalid; see `detail` and `errors`."),
+}
 
 
 class ApiError(Exception):

@@ -34,3 +34,11 @@ async def test_openapi_lists_v1_routes(client: httpx.AsyncClient) -> None:
 
     assert schema["info"]["title"] == "mailrep"
     assert "/healthz" in schema["paths"]
+
+
+async def test_openapi_documents_problem_responses(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    responses = schema["paths"]["/v1/suppressions"]["get"]["responses"]
+
+    for status in ("401", "403", "422"):
+        assert "application/problem+json" in responses[status]["content"], status
