@@ -73,7 +73,10 @@ def register(subparsers: Any) -> None:
     ingest.add_argument(
         "paths", nargs="+", metavar="PATH", help="message file, maildir, directory, mbox or -"
     )
-    ingest.add_argument("--tenant", help="tenant the mail belongs to (default: the only one)")
+    ingest.add_argument(
+        "--tenant",
+        help="tenant the mail belongs to (default: the only one); with --server the key decides",
+    )
     ingest.add_argument("--stream", help="stream of every message (default: from its headers)")
     ingest.add_argument("--server", metavar="URL", help="send to a running mailrep API instead")
     ingest.add_argument("--api-key", help="API key with write scope, for --server")
