@@ -133,6 +133,9 @@ class TargetStateOut(BaseModel):
     checked_at: datetime
     listed_since: datetime | None = Field(description="Start of the open listing episode.")
     confirmed: bool
+    confirmed_listings_this_year: int = Field(
+        description="Confirmed listing episodes first seen since 1 January (UTC)."
+    )
 
 
 class EpisodeOut(BaseModel):
@@ -270,6 +273,7 @@ async def post_check(
 def get_listings(
     principal: ReadKey,
     session: SessionDep,
+    clock: ClockDep,
     domain: str,
     since: Annotated[
         AwareDatetime | None, Query(description="Only episodes first seen at or after this.")
@@ -277,6 +281,7 @@ def get_listings(
 ) -> ListingsOut:
     """Return the state per target and zone from the last check, and the listing episodes."""
     row = get_domain(session, tenant=principal.tenant, domain=domain)
+    year_start = clock.now().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     current = [
         TargetStateOut(
             target=state.target,
@@ -289,8 +294,9 @@ def get_listings(
             checked_at=state.checked_at,
             listed_since=state.listed_since,
             confirmed=state.is_confirmed,
+            confirmed_listings_this_year=state.confirmed_listings,
         )
-        for state in current_state(session, monitored=row)
+        for state in current_state(session, monitored=row, counted_since=year_start)
     ]
     episodes = list_episodes(session, monitored=row, since=since)
     return ListingsOut(

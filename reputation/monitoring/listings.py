@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reputation.monitoring.domains import last_run
@@ -30,13 +30,21 @@ class TargetState:
     checked_at: datetime
     listed_since: datetime | None
     is_confirmed: bool
+    confirmed_listings: int = 0
 
 
-def current_state(session: Session, *, monitored: MonitoredDomain) -> list[TargetState]:
-    """Return the state of each target and zone of the last check, with open episodes."""
+def current_state(
+    session: Session, *, monitored: MonitoredDomain, counted_since: datetime
+) -> list[TargetState]:
+    """Return the state of each target and zone of the last check, with open episodes.
+
+    `confirmed_listings` counts the confirmed episodes first seen at or after
+    `counted_since`, e.g. the start of the year.
+    """
     run = last_run(session, monitored=monitored)
     if run is None:
         return []
+    counts = count_confirmed_listings(session, monitored=monitored, since=counted_since)
     open_episodes = {
         (episode.target, episode.zone): episode
         for episode in session.scalars(
@@ -65,6 +73,23 @@ def current_state(session: Session, *, monitored: MonitoredDomain) -> list[Targe
                 checked_at=run.finished_at,
                 listed_since=episode.first_seen if episode is not None else None,
                 is_confirmed=episode is not None and episode.confirmed_at is not None,
+                confirmed_listings=counts.get((result.target, result.zone), 0),
             )
         )
     return states
+
+
+def count_confirmed_listings(
+    session: Session, *, monitored: MonitoredDomain, since: datetime
+) -> dict[tuple[str, str], int]:
+    """Count the confirmed episodes per (target, zone) first seen at or after `since`."""
+    query = (
+        select(ListingEpisode.target, ListingEpisode.zone, func.count())
+        .where(
+            ListingEpisode.domain_id == monitored.id,
+            ListingEpisode.confirmed_at.is_not(None),
+            ListingEpisode.first_seen >= since,
+        )
+        .group_by(ListingEpisode.target, ListingEpisode.zone)
+    )
+    return {(target, zone): count for target, zone, count in session.execute(query)}

@@ -196,8 +196,10 @@ async def test_post_check_second_listing_alerts(
     listed = current[(LISTED_IP, "mon.test")]
     assert listed["status"] == "listed"
     assert listed["confirmed"] is True
+    assert listed["confirmed_listings_this_year"] == 1
     assert listed["listed_since"] == first_seen.isoformat().replace("+00:00", "Z")
     assert current[(SPF_IP, "mon.test")]["listed_since"] is None
+    assert current[(SPF_IP, "mon.test")]["confirmed_listings_this_year"] == 0
     assert len(body["episodes"]) == 1
     assert body["episodes"][0]["delisted_at"] is None
     assert body["episodes"][0]["listed_checks"] == 2
