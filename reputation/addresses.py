@@ -89,6 +89,18 @@ def normalise_many(addresses: Iterable[str]) -> tuple[dict[str, str], list[tuple
     return by_key, invalid
 
 
+def normalise_lookup_address(address: str) -> str:
+    """Return the stored form of an address to look up, valid or not.
+
+    Bounces can suppress addresses that email-validator rejects (a quoted local
+    part, a special-use domain), and those must stay findable and removable.
+    """
+    try:
+        return normalise_address(address.strip())
+    except InvalidAddressError:
+        return normalise_reported_address(address)
+
+
 def normalise_reported_address(address: str) -> str:
     """Normalise an address without validating it: strip, lower-case and IDNA-encode the domain."""
     address = address.strip().strip("<>").strip()

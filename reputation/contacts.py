@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import Exists, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from reputation.addresses import normalise_address
+from reputation.addresses import normalise_address, normalise_lookup_address
 from reputation.clock import Clock
 from reputation.errors import InvalidAddressError, NotFoundError
 from reputation.models import ALL_STREAMS, Contact, RecipientEvent, Suppression, Tenant
@@ -177,12 +177,8 @@ def _cell(row: list[str], index: int | None) -> str | None:
 def get_contact_state(
     session: Session, *, tenant: Tenant, address: str, stream: str | None = None
 ) -> ContactState:
-    """Return an address's status and suppressions, whether or not it is a contact.
-
-    Raises:
-        InvalidAddressError: the address is not valid.
-    """
-    normalised = normalise_address(address.strip())
+    """Return an address's status and suppressions, whether or not it is a contact."""
+    normalised = normalise_lookup_address(address)
     contact = session.scalar(
         select(Contact).where(Contact.tenant_id == tenant.id, Contact.address == normalised)
     )
@@ -201,12 +197,8 @@ def get_contact_state(
 def get_bounce_history(
     session: Session, *, tenant: Tenant, address: str, limit: int = 100
 ) -> list[RecipientEvent]:
-    """Return the newest bounce and complaint events of an address.
-
-    Raises:
-        InvalidAddressError: the address is not valid.
-    """
-    normalised = normalise_address(address.strip())
+    """Return the newest bounce and complaint events of an address."""
+    normalised = normalise_lookup_address(address)
     query = (
         select(RecipientEvent)
         .where(RecipientEvent.tenant_id == tenant.id, RecipientEvent.address == normalised)
@@ -220,7 +212,6 @@ def get_contact(session: Session, *, tenant: Tenant, address: str) -> Contact:
     """Return one contact.
 
     Raises:
-        InvalidAddressError: the address is not valid.
         NotFoundError: the address is not in the contact base.
     """
     state = get_contact_state(session, tenant=tenant, address=address)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from reputation.addresses import normalise_address, normalise_domain
+from reputation.addresses import normalise_address, normalise_domain, normalise_lookup_address
 from reputation.clock import Clock
 from reputation.errors import NotFoundError, UnknownStreamError
 from reputation.models import ALL_STREAMS, Suppression, SuppressionSource, Tenant
@@ -82,10 +82,9 @@ def get_suppressions(session: Session, *, tenant: Tenant, address: str) -> list[
     """Return every suppression of one address (one per stream), oldest first.
 
     Raises:
-        InvalidAddressError: the address is not valid.
         NotFoundError: the address is not suppressed on any stream.
     """
-    normalised = normalise_address(address)
+    normalised = normalise_lookup_address(address)
     query = (
         select(Suppression)
         .where(Suppression.tenant_id == tenant.id, Suppression.address == normalised)
@@ -153,7 +152,6 @@ def remove_suppression(
     Also resets the address's soft-bounce count. Returns how many suppressions were lifted.
 
     Raises:
-        InvalidAddressError: the address is not valid.
         NotFoundError: nothing to lift.
     """
     rows = get_suppressions(session, tenant=tenant, address=address)

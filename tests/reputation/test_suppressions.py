@@ -88,6 +88,22 @@ def test_remove_suppression_lifts_and_resets_soft_count(
     assert actions[0] == "suppression_lifted"
 
 
+def test_remove_suppression_of_invalid_bounced_address_works(
+    session: Session, tenant: Tenant, clock: FixedClock, settings: Settings
+) -> None:
+    """A bounce can suppress an address email-validator rejects; it must stay removable."""
+    raw = make_dsn("jan@mail.test")
+    ingest_message(session, tenant=tenant, raw=raw, clock=clock, settings=settings)
+    assert [
+        r.address for r in get_suppressions(session, tenant=tenant, address="jan@MAIL.test")
+    ] == ["jan@mail.test"]
+
+    lifted = remove_suppression(
+        session, tenant=tenant, address="jan@mail.test", actor="ops", clock=clock
+    )
+    assert lifted == 1
+
+
 def test_remove_suppression_not_suppressed_raises(
     session: Session, tenant: Tenant, clock: FixedClock
 ) -> None:
