@@ -824,6 +824,20 @@ CASES: tuple[Case, ...] = (
         ("userunknown",),
         is_hard=True,
     ),
+    Case(
+        "exchange2010_pl_text_only",
+        ReportKind.DELIVERY_STATUS,
+        "marek.kowalczyk@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
+    Case(
+        "o365_text_only_recipient_not_found",
+        ReportKind.DELIVERY_STATUS,
+        "adam.lis@example.net",
+        ("userunknown",),
+        is_hard=True,
+    ),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
