@@ -463,6 +463,8 @@ _ADDRESS_PROBLEMS: tuple[TextPattern, ...] = (
         r"not listed in (the )?(public )?(name & address book|(domino )?directory)",
         r"invalid final delivery userid",
         r"mail\.local: unknown user",
+        # Postfix local(8) names the missing login: unknown user: "jan".
+        r"unknown user: \"",
         r"user unknown in (local recipient|virtual mailbox|virtual alias|relay recipient) table",
         r"no mailbox here by that name",
         r"address (couldn't|could not) be found(?!, or is unable)",

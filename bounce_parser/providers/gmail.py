@@ -35,8 +35,10 @@ _DETAILS = re.compile(r"Technical details of (?:permanent|temporary) failure:\s*
 _SERVER_REPLY = re.compile(r"The error that the other server returned was:\s*(.*)", re.DOTALL)
 _REMOTE_HOST = re.compile(r"\bby ([\w.-]+?)\.? \[(\d{1,3}(?:\.\d{1,3}){3})\]")
 
+# "Address not found", "Recipient inbox full", "Message blocked" and delay banners.
 _NEW_RECIPIENT = re.compile(
-    r"(?:wasn't delivered to|problem delivering your message to)\s+<?([^\s<>@]+@[\w.-]+\w)"
+    r"(?:wasn't delivered to|couldn't be delivered to|problem delivering your message to"
+    r"|[Yy]our message to)\s+<?([^\s<>@]+@[\w.-]+\w)"
 )
 _NEW_RESPONSE = re.compile(r"The response(?: from the remote server)? was:\s*(.*)", re.DOTALL)
 

@@ -838,6 +838,12 @@ CASES: tuple[Case, ...] = (
         ("userunknown",),
         is_hard=True,
     ),
+    Case(
+        "gmail_message_blocked_no_dsn",
+        ReportKind.DELIVERY_STATUS,
+        "odbiorca.faktur@example.net",
+        ("spamdetected",),
+    ),
 )
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
