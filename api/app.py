@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import Response
+from sqlalchemy import Engine
 
 from api.docs import install_docs
 from api.errors import V1_ERROR_RESPONSES, install_error_handlers
@@ -22,14 +23,18 @@ from reputation.scoring.metrics_state import make_state_source
 from reputation.settings import Settings, get_settings
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, engine: Engine | None = None
+) -> FastAPI:
     """Build the mailrep REST application over the database that `settings` names.
 
     The schema must already be current (`mailrep db upgrade`, or `mailrep serve`, which
-    upgrades first); the app never migrates on its own.
+    upgrades first); the app never migrates on its own. A caller that passes `engine`
+    (tests share one per database) keeps ownership of it, and shutdown leaves it open.
     """
     settings = settings or get_settings()
-    engine = create_db_engine(settings.database_url)
+    owns_engine = engine is None
+    engine = engine or create_db_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,7 +48,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         register_state_source(None)
         if monitor is not None:
             await monitor.shutdown()
-        engine.dispose()
+        if owns_engine:
+            engine.dispose()
 
     app = FastAPI(
         title="mailrep",

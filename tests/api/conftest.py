@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from api.app import create_app
 from reputation.db import session_scope
@@ -24,8 +25,8 @@ def api_settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(api_settings: Settings, clock: FixedClock) -> FastAPI:
-    return create_app(api_settings, clock=clock)
+def app(api_settings: Settings, clock: FixedClock, engine: Engine) -> FastAPI:
+    return create_app(api_settings, clock=clock, engine=engine)
 
 
 @pytest.fixture
@@ -38,7 +39,6 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://mailrep.test") as client:
         yield client
-    app.state.engine.dispose()
 
 
 @pytest.fixture
