@@ -6,6 +6,9 @@ one per-recipient block each with Final-Recipient, Original-Recipient, Action,
 Status, Remote-MTA and Diagnostic-Code. Two broken shapes seen in real mail are
 also read: the delivery-status fields in a part labelled text/plain, and the
 fields written straight into the message text (old Sendmail, some gateways).
+Fields in plain text count only when the message itself looks like a bounce
+(see `has_bounce_signal`): a list digest or a forwarded discussion that quotes
+a DSN must not report the quoted recipient as failed.
 
 When a recipient block has no Diagnostic-Code, the human-readable text next to
 the recipient's address (Postfix writes "<addr>: host ... said: 550 ...")
@@ -54,6 +57,24 @@ _FILLED_FIELDS = (
 _FIELD_LINE = re.compile(r"[ \t]*[A-Za-z][\w-]{0,40}:")
 _MARKER_LINE = re.compile(r"^\s*-{3,}.*-{3,}\s*$")
 _TRANSCRIPT = re.compile(r"^[ \t-]*Transcript of session follows[ \t-]*$", re.I | re.M)
+_REPORT_TYPES = frozenset({"multipart/report", *_STATUS_PART_TYPES})
+# Local parts and display names that MTAs send their bounces from.
+_DAEMON_SENDER = re.compile(
+    r"mailer[-_ ]?daemon|mail[-_ ]?daemon|postmaster|mail delivery (?:subsystem|system|service)"
+    r"|mail administrator|delivery status notification",
+    re.IGNORECASE,
+)
+# Subjects of bounces in the languages of the corpus and the first users. A
+# reply or forward prefix is excluded: "Fwd: Undelivered Mail" is a person
+# passing a bounce on, and the recipient it names is not this message's.
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|not (?:be )?delivered|delivery (?:status|fail|notification|report|problem)"
+    r"|returned mail|mail delivery fail|failure notice|delivery has failed|bounce"
+    r"|niedostarcz|nie (?:może|mogła|można|zosta\w+) (?:zosta\w+ )?dostarcz|zwrot"
+    r"|unzustellbar|nicht zugestellt|non remis|non distribu|no entregad|non recapitat",
+    re.IGNORECASE,
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|fw|fwd|aw|wg|odp|pd|tr|rv|sv|vs)\s*(?:\[\d+\])?\s*:", re.I)
 
 
 def detect_dsn(view: MessageView) -> Detection | None:
@@ -113,12 +134,35 @@ def _delivery_status_blocks(view: MessageView) -> list[FieldBlock]:
 
     # A delivery-status part mislabelled as text/plain, or the fields written
     # into the message text itself.
+    if not has_bounce_signal(view):
+        return []
     text = view.text
     start = _FIELDS_IN_TEXT.search(text)
     if start is None or _HAS_RECIPIENT_FIELD.search(text, start.start()) is None:
         return []
     blocks = read_field_blocks(text[start.start() :], stop_at_other_text=True)
     return blocks if _has_recipient(blocks) and _has_action_or_status(blocks) else []
+
+
+def has_bounce_signal(view: MessageView) -> bool:
+    """Return whether `view` announces itself as a bounce, not a message quoting one.
+
+    Any one of: a report content type (RFC 6522) or delivery-status part, a
+    mailer-daemon or postmaster sender, a null Return-Path, `Auto-Submitted: auto-generated` or
+    `auto-replied` (RFC 3834 section 5), or a bounce subject that is not a
+    reply or forward.
+    """
+    if any(content_type in _REPORT_TYPES for content_type in view.content_types):
+        return True
+    if _DAEMON_SENDER.search(view.from_):
+        return True
+    # Bounces go out with the null reverse-path (RFC 5321 section 4.5.5).
+    if (view.header("Return-Path") or "").replace(" ", "") == "<>":
+        return True
+    if (view.header("Auto-Submitted") or "").lower().startswith(("auto-generated", "auto-replied")):
+        return True
+    subject = view.subject
+    return bool(_BOUNCE_SUBJECT.search(subject)) and not _REPLY_PREFIX.match(subject)
 
 
 def _has_recipient(blocks: list[FieldBlock]) -> bool:

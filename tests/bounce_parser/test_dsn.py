@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bounce_parser import Reason, ReportKind, parse_message
 from bounce_parser.dsn import detect_dsn, diagnostic_from_text, fill_from_dsn
 from bounce_parser.message import MessageView
@@ -136,6 +138,46 @@ def test_detect_dsn_fields_in_message_text_are_read() -> None:
 
     assert detection is not None
     assert [f.address for f in detection.findings] == ["a@example.net"]
+
+
+_QUOTED_FIELDS = (
+    "Content-Type: text/plain\n\nSince yesterday I get this for every message:\n\n"
+    "Final-Recipient: rfc822; someone@example.net\nAction: failed\nStatus: 5.1.1\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n\nAny idea why?\n"
+)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        "From: A. User <auser@example.net>\nSubject: list Digest, Vol 2, Issue 4\n",
+        "From: A. User <auser@example.net>\nSubject: Fwd: Undelivered Mail Returned to Sender\n",
+        "From: A. User <auser@example.net>\nSubject: Re: delivery failure to gmail\n",
+    ],
+)
+def test_parse_message_quoted_fields_without_bounce_signal_is_not_bounce(headers: str) -> None:
+    report = parse_message((headers + "To: list@example.org\n" + _QUOTED_FIELDS).encode())
+
+    assert report.kind is ReportKind.NOT_BOUNCE
+    assert report.recipients == ()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        "From: MAILER-DAEMON@mx.example.com\nSubject: Warning\n",
+        "From: Mail Delivery Subsystem <root@mx.example.com>\nSubject: Warning\n",
+        "From: gateway@mx.example.com\nReturn-Path: <>\nSubject: Warning\n",
+        "From: gateway@mx.example.com\nAuto-Submitted: auto-generated\nSubject: Warning\n",
+        "From: gateway@mx.example.com\nSubject: Returned mail: see transcript\n",
+        "From: gateway@mx.example.com\nSubject: Niedostarczalne: Faktura 7\n",
+    ],
+)
+def test_detect_dsn_fields_in_text_with_bounce_signal_are_read(headers: str) -> None:
+    detection = detect_dsn(MessageView((headers + _QUOTED_FIELDS).encode()))
+
+    assert detection is not None
+    assert [finding.status for finding in detection.findings] == ["5.1.1"]
 
 
 def test_detect_dsn_status_comment_stands_in_for_diagnostic() -> None:

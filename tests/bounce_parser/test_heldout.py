@@ -848,8 +848,6 @@ CASES: tuple[Case, ...] = (
 
 #: Rows the parser still gets wrong, with the reason; they run as strict xfails.
 KNOWN_MISSES: dict[str, str] = {
-    "notbounce_list_digest": "the RFC 3464 reader takes Final-Recipient lines quoted in a digest",
-    "notbounce_digest_quoting_user_unknown": "the same, and the quoted 5.1.1 suppresses a stranger",
     "postfix_yandex_no_such_user": "Yandex writes 'No such user!' under 5.7.1, read as a filter",
 }
 
@@ -917,7 +915,7 @@ def test_parse_message_heldout_sample_gets_expected_verdict(case: Case) -> None:
 
 
 #: Known misses that suppress an address: the costliest kind, listed apart.
-KNOWN_WRONGLY_HARD = frozenset({"notbounce_digest_quoting_user_unknown"})
+KNOWN_WRONGLY_HARD: frozenset[str] = frozenset()
 
 
 def _soft_params() -> list[object]:
