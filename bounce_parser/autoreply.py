@@ -3,10 +3,10 @@
 An auto-reply is recognised by `Auto-Submitted: auto-replied` (RFC 3834
 section 5.1), the older X-Autoreply / X-Autorespond headers,
 `Precedence: auto_reply`, or a subject prefix that mail clients put on such
-replies ("Automatic reply:", "Out of Office", "Odpowiedź automatyczna",
-"自動応答", ...). Subjects that merely start with an absence word ("Urlop",
-"Vacation") also need a header marking automatic mail. The recipient is the
-replying address, the message's From.
+replies ("Automatic reply:", "Out of Office", "Autoodpowiedź:",
+"Odpowiedź automatyczna", "自動応答", ...). Subjects that merely start with
+an absence word ("Urlop", "Vacation") also need a header marking automatic
+mail. The recipient is the replying address, the message's From.
 
 Bounces carry `Auto-Submitted: auto-replied` too, so this detector runs after
 every bounce detector and rejects messages from a mailer daemon or postmaster,
@@ -25,16 +25,20 @@ FAMILY = "rfc3834"
 
 _AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation")
 # Subject prefixes that mail clients and servers put on automatic replies, in
-# the languages of the first users (English, Polish) and of the corpus senders
-# (German, French, Spanish, Italian, Dutch, Japanese). A person rarely starts
-# a subject this way, so the prefix alone is enough.
+# the languages of the first users (English, Polish) and the forms Outlook,
+# Thunderbird and webmail write in other European and Asian languages. A
+# person rarely starts a subject this way, so the prefix alone is enough.
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:"
     r"automatic reply|auto(?:matic)?[- ]?(?:reply|response|answer)|auto\s*:|out of (?:the )?office"
-    r"|odpowied[źz] automatyczna|automatyczna odpowied[źz]"
+    r"|auto-?odpowied[źz]|odpowied[źz] automatyczna|automatyczna odpowied[źz]"
     r"|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique"
-    r"|respuesta autom[áa]tica|risposta automatica|automatisch antwoord"
-    r"|自動応答|自動返信|自動送信"
+    r"|respuesta autom[áa]tica|risposta automatica|automatisch antwoord|resposta autom[áa]tica"
+    r"|automatisk svar|automatiskt svar|automaattinen vastaus|automatick[áa] odpov[ěe][ďd]"
+    r"|automatikus v[áa]lasz|automatski odgovor|samodejni odgovor|r[ăa]spuns automat"
+    r"|otomatik yan[\u0131i]t|automaatne vastus|autom[āa]tisk[āa] atbilde|automatinis atsakymas"
+    r"|автоматический ответ|автоматична відповідь|автоматичен отговор|αυτόματη απάντηση"
+    r"|自動応答|自動返信|自動送信|自动回复|自動回覆|자동 회신|자동 응답"
     r")",
     re.IGNORECASE,
 )

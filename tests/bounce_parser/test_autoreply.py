@@ -28,6 +28,13 @@ def _message(
         ("Out of Office: Invoice 42", ""),
         ("Odpowiedź automatyczna: Faktura 42", ""),
         ("Automatyczna odpowiedź: Faktura 42", ""),
+        ("Autoodpowiedź: Faktura 42", ""),
+        ("Autoodpowiedz: Faktura 42", ""),
+        (Header("Autoodpowiedź: Faktura 42", "utf-8").encode(), ""),
+        ("Automatisk svar: Faktura 42", ""),
+        ("Automatická odpověď: Faktura 42", ""),
+        ("Resposta automática: Fatura 42", ""),
+        ("Автоматический ответ: Счёт 42", ""),
         ("Nieobecność w biurze", "X-Auto-Response-Suppress: All\n"),
         ("Urlop do 15 sierpnia", "Precedence: bulk\n"),
         (Header("自動応答: 請求書", "utf-8").encode(), ""),
@@ -66,6 +73,14 @@ def test_parse_message_ordinary_reply_is_not_bounce() -> None:
 
     assert report.kind is ReportKind.NOT_BOUNCE
     assert report.recipients == ()
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Re: Autoodpowiedź: Faktura 42", "Pytanie o autoodpowiedź w Outlooku", "Faktura 42"],
+)
+def test_parse_message_person_writing_about_auto_replies_is_not_bounce(subject: str) -> None:
+    assert parse_message(_message(subject)).kind is ReportKind.NOT_BOUNCE
 
 
 def test_autoreply_absence_subject_alone_ignored() -> None:
