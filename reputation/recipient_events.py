@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+import structlog
 from sqlalchemy.orm import Session
 
 from bounce_parser import Recipient, Report, ReportKind
@@ -32,15 +33,26 @@ from reputation.suppression_writer import (
 
 _MAX_DIAGNOSTIC = 2000
 
+_log = structlog.get_logger(__name__)
+#: Actions that write to the suppression or soft-bounce tables under the address.
+_ADDRESS_ACTIONS = frozenset(
+    {Action.SUPPRESS_ALL, Action.SUPPRESS_STREAM, Action.COUNT_SOFT, Action.RESET_SOFT}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class AppliedAction:
-    """Effect of one recipient of a message: the policy action and any suppression it made."""
+    """Effect of one recipient of a message: the policy action and any suppression it made.
+
+    `skipped` is set when the address is empty or unusable (an ARF report with
+    the recipient redacted), so the action was not carried out.
+    """
 
     address: str
     action: Action
     reason: str
     suppressed_stream: str | None = None
+    skipped: bool = False
 
 
 def from_domain_of(report: Report) -> str | None:
@@ -97,6 +109,11 @@ def apply_event(
 ) -> AppliedAction:
     """Carry out the decision for one event: suppress, count or reset a soft bounce, or nothing."""
     action = decision.action
+    if action in _ADDRESS_ACTIONS and not _is_usable_address(event.address):
+        # Feedback loops redact the complained-about recipient (RFC 6590), so
+        # the report names no one; an empty key must never become a suppression.
+        _log.warning("event_address_unusable", message_id=event.message_id, action=action.value)
+        return AppliedAction(event.address, action, event.reason, skipped=True)
     suppression = None
     if action is Action.SUPPRESS_ALL or action is Action.SUPPRESS_STREAM:
         stream = _suppression_stream(tenant, event, action)
@@ -126,6 +143,11 @@ def apply_event(
 
     suppressed_stream = suppression.stream if suppression is not None else None
     return AppliedAction(event.address, action, event.reason, suppressed_stream=suppressed_stream)
+
+
+def _is_usable_address(address: str) -> bool:
+    local, at, domain = address.rpartition("@")
+    return bool(at and local and domain) and not any(char.isspace() for char in address)
 
 
 def _suppression_stream(tenant: Tenant, event: RecipientEvent, action: Action) -> str:
