@@ -14,7 +14,8 @@ import email.message
 import email.parser
 import email.policy
 import re
-from functools import cached_property
+
+from bounce_parser.mime import read_message
 
 #: Bytes of one part's text that detectors scan. Bounce text sits at the top of
 #: the part; the cap keeps a 10 MB message (an attached original) cheap.
@@ -96,17 +97,30 @@ def html_to_text(html: str) -> str:
 
 
 class MessageView:
-    """One parsed message and cached, decoded views of it for the detectors."""
+    """One parsed message and decoded views of it, each computed once, for the detectors.
 
-    def __init__(self, raw: bytes) -> None:
+    The views are plain attributes filled on first use: `functools.cached_property`
+    takes a lock on every read in Python 3.11, and detectors read them hundreds
+    of times per message.
+    """
+
+    def __init__(self, raw: bytes, *, fast: bool = True) -> None:
         self.raw = raw
         #: What was cut or simplified to keep parsing bounded, for the report.
         self.problems: list[str] = []
-        self.msg: email.message.Message = self._parse(raw)
+        self._parts: list[email.message.Message] | None = None
+        self._content_types: list[str] | None = None
+        self.msg: email.message.Message = self._parse(raw, fast)
         self._headers: dict[str, str | None] = {}
         self._parts_by_type: dict[tuple[str, ...], list[email.message.Message]] = {}
+        self._subject: str | None = None
+        self._from: str | None = None
+        self._text: str | None = None
+        #: Results that several steps of `parse_message` need, keyed by step.
+        #: The owner module documents each value; the view only keeps it.
+        self.memo: dict[str, object] = {}
 
-    def _parse(self, raw: bytes) -> email.message.Message:
+    def _parse(self, raw: bytes, fast: bool) -> email.message.Message:
         # The stdlib parser costs about a microsecond per line and recurses
         # once per nested multipart, so a 10 MB message of short lines or a
         # few thousand nested boundaries would take seconds or overflow the
@@ -128,6 +142,11 @@ class MessageView:
                 " body read as text"
             )
             return _HEADER_PARSER.parsebytes(data)
+        if fast:
+            read = read_message(data)
+            if read is not None:
+                self._parts, self._content_types = read.parts, read.content_types
+                return read.msg
         return email.message_from_bytes(data, policy=email.policy.compat32)
 
     def header(self, name: str) -> str | None:
@@ -142,30 +161,38 @@ class MessageView:
         self._headers[key] = value
         return value
 
-    @cached_property
+    @property
     def subject(self) -> str:
-        return self.header("Subject") or ""
+        if self._subject is None:
+            self._subject = self.header("Subject") or ""
+        return self._subject
 
-    @cached_property
+    @property
     def from_(self) -> str:
-        return self.header("From") or ""
+        if self._from is None:
+            self._from = self.header("From") or ""
+        return self._from
 
-    @cached_property
+    @property
     def content_type(self) -> str:
-        return self.msg.get_content_type()
+        return self.content_types[0]
 
-    @cached_property
+    @property
     def parts(self) -> list[email.message.Message]:
         """Every part in depth-first order, the message itself first."""
-        try:
-            return list(self.msg.walk())
-        except Exception:  # a cyclic or broken tree still has its root
-            return [self.msg]
+        if self._parts is None:
+            try:
+                self._parts = list(self.msg.walk())
+            except Exception:  # a cyclic or broken tree still has its root
+                self._parts = [self.msg]
+        return self._parts
 
-    @cached_property
+    @property
     def content_types(self) -> list[str]:
         """The content type of each of `parts`, in the same order."""
-        return [part.get_content_type() for part in self.parts]
+        if self._content_types is None:
+            self._content_types = [part.get_content_type() for part in self.parts]
+        return self._content_types
 
     def parts_of_type(self, *content_types: str) -> list[email.message.Message]:
         """Return the parts whose content type is one of `content_types`."""
@@ -181,10 +208,15 @@ class MessageView:
             self._parts_by_type[content_types] = cached
         return list(cached)
 
-    @cached_property
+    @property
     def text(self) -> str:
         """The human-readable text: every text/plain part before any returned original,
         or the HTML parts reduced to text when there is no plain text."""
+        if self._text is None:
+            self._text = self._read_text()
+        return self._text
+
+    def _read_text(self) -> str:
         plain: list[str] = []
         html: list[str] = []
         for part, content_type in self._parts_before_original():

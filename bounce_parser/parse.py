@@ -26,10 +26,14 @@ from bounce_parser.types import (
 )
 
 
-def parse_message(raw: bytes) -> Report:
-    """Parse one raw message (LF or CRLF line ends, any charset) into a report."""
+def parse_message(raw: bytes, *, fast_mime: bool = True) -> Report:
+    """Parse one raw message (LF or CRLF line ends, any charset) into a report.
+
+    `fast_mime=False` skips the fast MIME reader and uses the stdlib parser
+    alone; the report is the same either way, which a differential test checks.
+    """
     try:
-        return _parse(raw)
+        return _parse(raw, fast_mime)
     except Exception as exc:  # the parser is total by contract
         return Report(
             kind=ReportKind.UNPARSEABLE,
@@ -38,11 +42,11 @@ def parse_message(raw: bytes) -> Report:
         )
 
 
-def _parse(raw: bytes) -> Report:
+def _parse(raw: bytes, fast_mime: bool) -> Report:
     if not raw.strip():
         return Report(kind=ReportKind.UNPARSEABLE, family=None, problems=("empty message",))
 
-    view = MessageView(raw)
+    view = MessageView(raw, fast=fast_mime)
     problems = list(view.problems)
     detection = _detect(view, problems)
     if detection is None:

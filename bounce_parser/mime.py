@@ -1,0 +1,268 @@
+"""A fast MIME reader that builds the same `compat32` message tree as the stdlib parser.
+
+`email.message_from_bytes` spends most of its time in the feed parser's
+machinery: a generator per part, a line buffer that checks a stack of end
+matchers on every line, and incremental feeding. `read_message` walks a list
+of lines instead, with the same rules as `email.feedparser.FeedParser._parsegen`
+(Python 3.11): header lines, `message/delivery-status` blocks, `message/*`
+bodies and multipart boundaries, preamble and epilogue trimming, and the
+`multipart/digest` default type.
+
+It gives up (returns None) on every input where the stdlib parser would record
+a defect or take a rarely used branch: a header line that is neither a field
+nor a continuation, a missing boundary or start or close boundary, a boundary
+line with nothing after it, an envelope "From " line after the first line, and
+line ends other than LF and CRLF. The caller then uses the stdlib parser, so
+the result is always the tree the stdlib parser builds; a differential test
+checks that on the corpus and the fixtures.
+"""
+
+from __future__ import annotations
+
+import email.message
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_HEADER_LINE = re.compile(r"[\041-\071\073-\176]*:")
+_BLANK_LINE = re.compile(r"\r\n|\r|\n")
+_EOL = re.compile(r"(\r\n|\r|\n)\Z")
+#: Characters that `str.splitlines` treats as line ends and the feed parser does not.
+_OTHER_LINE_ENDS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_PLAIN_MULTIPART_ENCODINGS = ("7bit", "8bit", "binary")
+
+Matcher = Callable[[str], object]
+
+
+class _Unusual(Exception):
+    """The input takes a branch the fast reader leaves to the stdlib parser."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMessage:
+    """A parsed message with every part and its content type, in `walk()` order."""
+
+    msg: email.message.Message
+    parts: list[email.message.Message]
+    content_types: list[str]
+
+
+def read_message(data: bytes) -> ReadMessage | None:
+    """Return the compat32 tree of `data`, or None when the stdlib parser must read it."""
+    text = data.decode("ascii", "surrogateescape")
+    if text.count("\r") != text.count("\r\n") or any(char in text for char in _OTHER_LINE_ENDS):
+        return None
+    reader = _Reader(text.splitlines(keepends=True))
+    try:
+        reader.message(None, "")
+    except _Unusual:
+        return None
+    return ReadMessage(reader.parts[0], reader.parts, reader.content_types)
+
+
+class _Reader:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.pos = 0
+        #: End matchers of the enclosing levels, innermost last.
+        self.stops: list[Matcher] = []
+        #: The message created most recently, as the stdlib parser tracks it:
+        #: the line end before a boundary is trimmed from this one.
+        self.last: email.message.Message | None = None
+        #: Every message created and its content type: creation order is the
+        #: depth-first order of `Message.walk()`.
+        self.parts: list[email.message.Message] = []
+        self.content_types: list[str] = []
+
+    def readline(self) -> str:
+        """Return the next line, or "" at the end of the current level."""
+        if self.pos >= len(self.lines):
+            return ""
+        line = self.lines[self.pos]
+        # Boundary matchers need a line starting with "-", blank-line matchers a
+        # line starting with a line end, so other lines skip the checks.
+        if self.stops and line[0] in "-\r\n":
+            for stop in self.stops:
+                if stop(line):
+                    return ""
+        self.pos += 1
+        return line
+
+    def rest(self) -> list[str]:
+        """Read every line to the end of the current level."""
+        # readline() inlined: leaf bodies hold most lines of a message.
+        lines, stops, start = self.lines, self.stops, self.pos
+        end = start
+        count = len(lines)
+        while end < count:
+            line = lines[end]
+            if stops and line[0] in "-\r\n" and any(stop(line) for stop in stops):
+                break
+            end += 1
+        self.pos = end
+        return lines[start:end]
+
+    def message(self, parent: email.message.Message | None, parent_type: str) -> None:
+        msg = email.message.Message()
+        if parent is not None:
+            if parent_type == "multipart/digest":
+                msg.set_default_type("message/rfc822")
+            parent.attach(msg)
+        self.last = msg
+        self._headers(msg)
+        content_type = msg.get_content_type()
+        self.parts.append(msg)
+        self.content_types.append(content_type)
+        if content_type == "message/delivery-status":
+            self._status_blocks(msg)
+        elif content_type.startswith("message/"):
+            self.message(msg, content_type)
+        elif content_type.startswith("multipart/"):
+            self._multipart(msg, content_type)
+        else:
+            msg.set_payload("".join(self.rest()))
+
+    def _headers(self, msg: email.message.Message) -> None:
+        # readline() is inlined: header lines are most of a bounce's lines.
+        lines, stops, pos = self.lines, self.stops, self.pos
+        count = len(lines)
+        field: list[str] = []
+        while pos < count:
+            line = lines[pos]
+            lead = line[0]
+            if lead in "-\r\n" and stops and any(stop(line) for stop in stops):
+                break
+            pos += 1
+            if lead in " \t":
+                if not field:
+                    raise _Unusual  # the stdlib records a continuation first line
+                field.append(line)
+                continue
+            if field:
+                _set_raw(msg, field)
+                field = []
+            elif line.startswith("From "):
+                if pos - 1 != self.pos:
+                    raise _Unusual  # an envelope line inside the headers
+                msg.set_unixfrom(line.rstrip("\r\n"))
+                continue
+            if lead in "\r\n":
+                break  # the blank line that ends the header section
+            if not _HEADER_LINE.match(line) or lead == ":" or line.startswith("From "):
+                raise _Unusual  # the stdlib records a missing separator or name
+            field = [line]
+        if field:
+            _set_raw(msg, field)
+        self.pos = pos
+
+    def _status_blocks(self, msg: email.message.Message) -> None:
+        # RFC 3464 field blocks: compat32 reads each blank-line separated block
+        # as a header-only message.
+        while True:
+            self.stops.append(_BLANK_LINE.match)
+            self.message(msg, "message/delivery-status")
+            self.stops.pop()
+            self.readline()
+            line = self.readline()
+            if not line:
+                return
+            self.pos -= 1
+
+    def _multipart(self, msg: email.message.Message, content_type: str) -> None:
+        boundary = msg.get_boundary()
+        encoding = str(msg.get("content-transfer-encoding", "8bit")).lower()
+        if boundary is None or encoding not in _PLAIN_MULTIPART_ENCODINGS:
+            raise _Unusual
+        separator = _Separator("--" + boundary)
+        preamble: list[str] = []
+        in_preamble = True
+        closing_line_end = ""
+        closed = False
+        while line := self.readline():
+            match = separator(line)
+            if match is None:
+                if not in_preamble:
+                    raise _Unusual  # cannot happen: a part ends only at a boundary
+                preamble.append(line)
+                continue
+            is_close, line_end = match
+            if is_close:
+                closed = True
+                closing_line_end = line_end
+                break
+            if in_preamble:
+                if preamble:
+                    preamble[-1] = _EOL.sub("", preamble[-1])
+                    msg.preamble = "".join(preamble)
+                in_preamble = False
+            # Repeated boundary lines start one part.
+            while True:
+                line = self.readline()
+                if not line:
+                    raise _Unusual
+                if separator(line) is None:
+                    self.pos -= 1
+                    break
+            self.stops.append(separator)
+            self.message(msg, content_type)
+            self.stops.pop()
+            if self.last is not None:
+                _trim_part_end(self.last)
+            self.last = msg
+        if in_preamble or not closed:
+            raise _Unusual
+        epilogue = [""] if closing_line_end else []
+        epilogue.extend(self.rest())
+        if epilogue:
+            lead = _BLANK_LINE.match(epilogue[0])
+            if lead is not None:
+                epilogue[0] = epilogue[0][lead.end() :]
+        msg.epilogue = "".join(epilogue)
+
+
+class _Separator:
+    """Match a boundary line as the stdlib's regex does.
+
+    The regex is `--boundary(--)?[ \\t]*(\\r\\n|\\r|\\n)?$`; a compiled regex per
+    boundary costs more than the whole match, since every message has its own.
+    Returns (is the close boundary, its line end) or None.
+    """
+
+    __slots__ = ("separator",)
+
+    def __init__(self, separator: str) -> None:
+        self.separator = separator
+
+    def __call__(self, line: str) -> tuple[bool, str] | None:
+        if not line.startswith(self.separator):
+            return None
+        rest = line[len(self.separator) :]
+        is_close = rest.startswith("--")
+        if is_close:
+            rest = rest[2:]
+        rest = rest.lstrip(" \t")
+        if rest not in ("", "\n", "\r\n", "\r"):
+            return None
+        return is_close, rest
+
+
+def _trim_part_end(part: email.message.Message) -> None:
+    """Drop the line end before the next boundary, which belongs to the boundary."""
+    if part.get_content_maintype() == "multipart":
+        if part.epilogue == "":
+            part.epilogue = None
+        elif part.epilogue is not None:
+            part.epilogue = _EOL.sub("", part.epilogue)
+        return
+    # The raw payload attribute, as the stdlib parser reads it: get_payload()
+    # would decode surrogate-escaped bytes.
+    payload = getattr(part, "_payload", None)
+    if isinstance(payload, str):
+        part.set_payload(_EOL.sub("", payload))
+
+
+def _set_raw(msg: email.message.Message, lines: list[str]) -> None:
+    # compat32's header_source_parse, inlined.
+    name, value = lines[0].split(":", 1)
+    value = value.lstrip(" \t") + "".join(lines[1:])
+    msg.set_raw(name, value.rstrip("\r\n"))

@@ -1,0 +1,111 @@
+"""The fast MIME reader: the same tree and the same reports as the stdlib parser."""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+from pathlib import Path
+
+import pytest
+
+from bounce_parser import parse_message
+from bounce_parser.mime import read_message
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "../shared/corpus/bounces"
+FIXTURES = ROOT / "tests/fixtures/bounces"
+
+
+def _samples() -> list[Path]:
+    corpus = [
+        path
+        for sub in ("eml", "crlf", "not-bounces", "mbox")
+        for path in sorted((CORPUS / sub).glob("*"))
+        if path.is_file() and path.name != "expected.json"
+    ]
+    return corpus + sorted(FIXTURES.rglob("*.eml"))
+
+
+SAMPLES = _samples()
+
+
+def _tree(msg: email.message.Message) -> list[object]:
+    """Everything of a compat32 tree that readers of it can see."""
+    payload = msg.get_payload()
+    return [
+        msg.get_unixfrom(),
+        msg.items(),
+        msg.get_default_type(),
+        msg.preamble,
+        msg.epilogue,
+        [_tree(part) for part in payload] if isinstance(payload, list) else payload,
+    ]
+
+
+def _stdlib(raw: bytes) -> email.message.Message:
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def test_samples_are_found() -> None:
+    assert len(SAMPLES) > 400
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_parse_message_fast_and_stdlib_mime_give_same_report(path: Path) -> None:
+    raw = path.read_bytes()
+
+    assert parse_message(raw) == parse_message(raw, fast_mime=False)
+
+
+def test_read_message_reads_most_samples_like_stdlib() -> None:
+    read = [(path, read_message(path.read_bytes())) for path in SAMPLES]
+    fast = [(path, result) for path, result in read if result is not None]
+
+    assert len(fast) > 0.8 * len(SAMPLES)
+    for path, result in fast:
+        stdlib = _stdlib(path.read_bytes())
+        assert _tree(result.msg) == _tree(stdlib), path.name
+        assert result.parts == list(result.msg.walk())
+        assert result.content_types == [part.get_content_type() for part in stdlib.walk()]
+
+
+_MULTIPART = (
+    'Content-Type: multipart/mixed; boundary="b1"\n\npreamble\n--b1\n'
+    "Content-Type: text/plain\n\none\n--b1\nContent-Type: message/rfc822\n\n"
+    "Subject: inner\n\nbody\n--b1--\nepilogue\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subject: x\r\n\r\nbody with a bare \r in it\r\n",
+        "Subject: x\n\nform feed \x0c line\n",
+        " folded first line\nSubject: x\n\nbody\n",
+        "Subject: x\nnot a header line\n\nbody\n",
+        "Subject: x\nFrom someone in the headers\nTo: y\n\nbody\n",
+        "Content-Type: multipart/mixed\n\nno boundary parameter\n",
+        'Content-Type: multipart/mixed; boundary="b1"\n\nno boundary line\n',
+        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n\nnever closed\n',
+        'Content-Type: multipart/mixed; boundary="b1"\nContent-Transfer-Encoding: base64\n\n',
+    ],
+)
+def test_read_message_unusual_input_is_left_to_stdlib(text: str) -> None:
+    assert read_message(text.encode()) is None
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_read_message_multipart_matches_stdlib(line_end: str) -> None:
+    raw = _MULTIPART.replace("\n", line_end).encode()
+
+    result = read_message(raw)
+
+    assert result is not None
+    assert _tree(result.msg) == _tree(_stdlib(raw))
+    assert result.content_types == [
+        "multipart/mixed",
+        "text/plain",
+        "message/rfc822",
+        "text/plain",
+    ]
