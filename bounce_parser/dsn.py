@@ -20,6 +20,7 @@ recipient ones named above are ignored.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from bounce_parser import status as _status
@@ -29,6 +30,7 @@ from bounce_parser.message import MessageView
 from bounce_parser.types import Detection, Finding, ReportKind
 
 FAMILY = "rfc3464"
+_MEMO_KEY = "dsn.findings"
 
 _STATUS_PART_TYPES = ("message/delivery-status", "message/global-delivery-status")
 _RECIPIENT_FIELDS = ("final-recipient", "original-recipient")
@@ -86,7 +88,20 @@ def detect_dsn(view: MessageView) -> Detection | None:
 
 
 def read_dsn_findings(view: MessageView) -> list[Finding]:
-    """Return one finding per recipient block of the message's delivery-status fields."""
+    """Return one finding per recipient block of the message's delivery-status fields.
+
+    The fields are read once per view (an MTA detector's merge, the final fill
+    and the standard detector all ask); each call returns fresh copies, since
+    callers complete or rewrite the findings they get.
+    """
+    cached = view.memo.get(_MEMO_KEY)
+    if not isinstance(cached, list):
+        cached = _read_findings(view)
+        view.memo[_MEMO_KEY] = cached
+    return [copy.copy(finding) for finding in cached]
+
+
+def _read_findings(view: MessageView) -> list[Finding]:
     blocks = _delivery_status_blocks(view)
     if not blocks:
         return []

@@ -18,6 +18,7 @@ from bounce_parser.fields import read_field_blocks
 from bounce_parser.message import MessageView, decode_header_value, part_text
 from bounce_parser.types import OriginalMessage
 
+_MEMO_KEY = "original.headers"
 _ORIGINAL_TYPES = ("message/rfc822", "message/global")
 _HEADER_TYPES = ("text/rfc822-headers", "text/rfc822-header", "message/rfc822-headers")
 #: Header section read from pasted or text/rfc822-headers originals.
@@ -42,7 +43,17 @@ _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{0,60}:[ \t]?")
 
 
 def original_headers(view: MessageView) -> email.message.Message | None:
-    """Return the header section of the returned original, or None when there is none."""
+    """Return the header section of the returned original, or None when there is none.
+
+    Read once per view; callers only read the returned headers.
+    """
+    if _MEMO_KEY not in view.memo:
+        view.memo[_MEMO_KEY] = _find_headers(view)
+    headers = view.memo[_MEMO_KEY]
+    return headers if isinstance(headers, email.message.Message) else None
+
+
+def _find_headers(view: MessageView) -> email.message.Message | None:
     for part, content_type in zip(view.parts[1:], view.content_types[1:], strict=True):
         if content_type in _ORIGINAL_TYPES:
             embedded = _embedded_message(part)
