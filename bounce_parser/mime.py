@@ -8,11 +8,12 @@ of lines instead, with the same rules as `email.feedparser.FeedParser._parsegen`
 bodies and multipart boundaries, preamble and epilogue trimming, and the
 `multipart/digest` default type.
 
-It gives up (returns None) on every input where the stdlib parser would record
-a defect or take a rarely used branch: a header line that is neither a field
-nor a continuation, a missing boundary or start or close boundary, a boundary
-line with nothing after it, an envelope "From " line after the first line, and
-line ends other than LF and CRLF. The caller then uses the stdlib parser, so
+It gives up (returns None) where the stdlib parser takes a rarely used branch
+or records most kinds of defect: a header line that is neither a field nor a
+continuation, a multipart without a boundary parameter, an envelope "From "
+line after the first line, and line ends other than LF and CRLF. Truncated
+multiparts (no boundary line, no close boundary, or a boundary line at the
+end) are read, as they are common in returned originals. The caller then uses the stdlib parser, so
 the result is always the tree the stdlib parser builds; a differential test
 checks that on the corpus and the fixtures.
 """
@@ -69,6 +70,7 @@ class _Reader:
         #: The message created most recently, as the stdlib parser tracks it:
         #: the line end before a boundary is trimmed from this one.
         self.last: email.message.Message | None = None
+        self.last_type = ""
         #: Every message created and its content type: creation order is the
         #: depth-first order of `Message.walk()`.
         self.parts: list[email.message.Message] = []
@@ -111,6 +113,7 @@ class _Reader:
         self.last = msg
         self._headers(msg)
         content_type = msg.get_content_type()
+        self.last_type = content_type
         self.parts.append(msg)
         self.content_types.append(content_type)
         if content_type == "message/delivery-status":
@@ -123,10 +126,12 @@ class _Reader:
             msg.set_payload("".join(self.rest()))
 
     def _headers(self, msg: email.message.Message) -> None:
-        # readline() is inlined: header lines are most of a bounce's lines.
+        # readline() and compat32's header_source_parse are inlined: header
+        # lines are most of a bounce's lines.
         lines, stops, pos = self.lines, self.stops, self.pos
         count = len(lines)
         field: list[str] = []
+        set_raw = msg.set_raw
         while pos < count:
             line = lines[pos]
             lead = line[0]
@@ -139,7 +144,7 @@ class _Reader:
                 field.append(line)
                 continue
             if field:
-                _set_raw(msg, field)
+                set_raw(*_field(field))
                 field = []
             elif line.startswith("From "):
                 if pos - 1 != self.pos:
@@ -152,7 +157,7 @@ class _Reader:
                 raise _Unusual  # the stdlib records a missing separator or name
             field = [line]
         if field:
-            _set_raw(msg, field)
+            set_raw(*_field(field))
         self.pos = pos
 
     def _status_blocks(self, msg: email.message.Message) -> None:
@@ -167,6 +172,16 @@ class _Reader:
             if not line:
                 return
             self.pos -= 1
+
+    def _empty_part(self, msg: email.message.Message, content_type: str) -> None:
+        """Add the empty part the stdlib parser makes of a boundary that ends the input."""
+        if content_type == "multipart/digest":
+            raise _Unusual  # its parts default to message/rfc822
+        part = email.message.Message()
+        msg.attach(part)
+        part.set_payload("")
+        self.parts.append(part)
+        self.content_types.append(part.get_content_type())
 
     def _multipart(self, msg: email.message.Message, content_type: str) -> None:
         boundary = msg.get_boundary()
@@ -196,21 +211,28 @@ class _Reader:
                     msg.preamble = "".join(preamble)
                 in_preamble = False
             # Repeated boundary lines start one part.
-            while True:
-                line = self.readline()
-                if not line:
-                    raise _Unusual
-                if separator(line) is None:
-                    self.pos -= 1
-                    break
-            self.stops.append(separator)
-            self.message(msg, content_type)
-            self.stops.pop()
-            if self.last is not None:
-                _trim_part_end(self.last)
-            self.last = msg
-        if in_preamble or not closed:
-            raise _Unusual
+            while (line := self.readline()) and separator(line) is not None:
+                pass
+            if line:
+                self.pos -= 1
+                self.stops.append(separator)
+                self.message(msg, content_type)
+                self.stops.pop()
+                if self.last is not None:
+                    _trim_part_end(self.last, self.last_type)
+            else:
+                self._empty_part(msg, content_type)
+            self.last, self.last_type = msg, content_type
+        if in_preamble:
+            # No boundary line at all (a truncated original): compat32 keeps
+            # the lines as a text payload and sets an empty epilogue.
+            msg.set_payload("".join(preamble))
+            msg.epilogue = ""
+            return
+        if not closed:
+            # A truncated original: the stdlib records the defect, keeps the
+            # parts read so far and sets no epilogue.
+            return
         epilogue = [""] if closing_line_end else []
         epilogue.extend(self.rest())
         if epilogue:
@@ -246,9 +268,9 @@ class _Separator:
         return is_close, rest
 
 
-def _trim_part_end(part: email.message.Message) -> None:
+def _trim_part_end(part: email.message.Message, content_type: str) -> None:
     """Drop the line end before the next boundary, which belongs to the boundary."""
-    if part.get_content_maintype() == "multipart":
+    if content_type.startswith("multipart/"):
         if part.epilogue == "":
             part.epilogue = None
         elif part.epilogue is not None:
@@ -261,8 +283,10 @@ def _trim_part_end(part: email.message.Message) -> None:
         part.set_payload(_EOL.sub("", payload))
 
 
-def _set_raw(msg: email.message.Message, lines: list[str]) -> None:
-    # compat32's header_source_parse, inlined.
+def _field(lines: list[str]) -> tuple[str, str]:
+    """Return a header's name and raw value as compat32's header_source_parse does."""
     name, value = lines[0].split(":", 1)
-    value = value.lstrip(" \t") + "".join(lines[1:])
-    msg.set_raw(name, value.rstrip("\r\n"))
+    if len(lines) > 1:
+        value = value.lstrip(" \t") + "".join(lines[1:])
+        return name, value.rstrip("\r\n")
+    return name, value.lstrip(" \t").rstrip("\r\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.message
 import re
+from collections.abc import Iterable, Iterator
 
 from bounce_parser.fields import read_field_blocks
 from bounce_parser.message import MessageView, decode_header_value, part_text
@@ -121,9 +122,8 @@ def _pasted_headers(text: str) -> email.message.Message | None:
         line_end = text.find("\n", marker.end())
         if line_end < 0:
             return None
-        following = text[line_end : line_end + _MAX_HEADER_CHARS]
-        lines = following.lstrip("\n").split("\n")
-        block = _leading_header_block(lines)
+        following = text[line_end : line_end + _MAX_HEADER_CHARS].lstrip("\n")
+        block = _leading_header_block(_lines(following))
         if block:
             return _message_from_fields("\n".join(block))
 
@@ -131,14 +131,31 @@ def _pasted_headers(text: str) -> email.message.Message | None:
     # Return-Path is the first header a delivered copy carries.
     return_path = _RETURN_PATH_LINE.search(text)
     if return_path is not None:
-        lines = text[return_path.start() : return_path.start() + _MAX_HEADER_CHARS].split("\n")
-        block = _leading_header_block(lines)
+        start = return_path.start()
+        block = _leading_header_block(_lines(text[start : start + _MAX_HEADER_CHARS]))
         if block:
             return _message_from_fields("\n".join(block))
     return None
 
 
-def _leading_header_block(lines: list[str]) -> list[str]:
+def _lines(text: str) -> Iterator[str]:
+    """Yield the lines of `text` one by one.
+
+    The header block after a marker is a few lines of a long text, and bounce
+    prose names "the original message" several times, so splitting the whole
+    rest of the text at each mention cost more than reading the block.
+    """
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _leading_header_block(lines: Iterable[str]) -> list[str]:
     block: list[str] = []
     for line in lines:
         stripped = line.strip()

@@ -86,13 +86,32 @@ _MULTIPART = (
         "Subject: x\nnot a header line\n\nbody\n",
         "Subject: x\nFrom someone in the headers\nTo: y\n\nbody\n",
         "Content-Type: multipart/mixed\n\nno boundary parameter\n",
-        'Content-Type: multipart/mixed; boundary="b1"\n\nno boundary line\n',
-        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n\nnever closed\n',
         'Content-Type: multipart/mixed; boundary="b1"\nContent-Transfer-Encoding: base64\n\n',
     ],
 )
 def test_read_message_unusual_input_is_left_to_stdlib(text: str) -> None:
     assert read_message(text.encode()) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n\nnever closed\n',
+        'Content-Type: multipart/mixed; boundary="b1"\n\nno boundary line\n',
+        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n'
+        "Content-Type: message/rfc822\n\n"
+        'Content-Type: multipart/alternative; boundary="b2"\n\ncut off\n--b1--\n',
+        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n\none\n--b1\n',
+        'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n'
+        'Content-Type: multipart/alternative; boundary="b2"\n\n--b2\n--b1--\n',
+    ],
+)
+def test_read_message_truncated_multipart_matches_stdlib(text: str) -> None:
+    result = read_message(text.encode())
+
+    assert result is not None
+    assert _tree(result.msg) == _tree(_stdlib(text.encode()))
+    assert result.content_types == [part.get_content_type() for part in result.msg.walk()]
 
 
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
