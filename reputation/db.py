@@ -5,6 +5,11 @@ argument, flush when they need ids, and never commit. The caller owns the unit o
 work: `session_scope` commits when its block ends without an exception and rolls
 back otherwise. Only functions that take a `session_factory` (the webhook
 dispatcher, batch jobs) open and commit their own sessions.
+
+SQLite: every transaction begins with BEGIN IMMEDIATE, so concurrent writers wait up
+to `SQLITE_BUSY_TIMEOUT_MS` for the one write lock instead of failing. A session that
+only reads can opt out with `begin_read_only`. A session held open (even one that
+only read) blocks every other writer until it commits or rolls back.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Connection execution option read by the SQLite `begin` listener; see `begin_read_only`.
+_DEFERRED_OPTION = "mailrep_sqlite_deferred"
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
@@ -53,9 +60,25 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
-    # Deferred, so read-only sessions never block writers; BEGIN IMMEDIATE would serialise them.
-    # NOTE: a writer that read first can fail with "database is locked" under concurrent writes.
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at BEGIN, where SQLite waits up to busy_timeout for
+    # it. A deferred transaction that reads and then writes fails at once with "database
+    # is locked" (SQLITE_BUSY) when another writer committed meanwhile, and no wait helps.
+    if connection.get_execution_options().get(_DEFERRED_OPTION):
+        connection.exec_driver_sql("BEGIN")
+        return
+    # NOTE: sessions that only read also take the write lock unless they call
+    # `begin_read_only`, so on SQLite they wait for writers and writers wait for them.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def begin_read_only(session: Session) -> None:
+    """Start the session's transaction as a reader that neither blocks nor waits for writers.
+
+    On SQLite the transaction begins deferred, so a long read (a CSV export) does not
+    hold the write lock; a write in it can then fail with "database is locked". No
+    effect on PostgreSQL. Call it before the session's first statement.
+    """
+    session.connection(execution_options={_DEFERRED_OPTION: True})
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:
