@@ -112,6 +112,7 @@ class MessageView:
         self._content_types: list[str] | None = None
         self.msg: email.message.Message = self._parse(raw, fast)
         self._headers: dict[str, str | None] = {}
+        self._raw_headers: dict[str, tuple[str, str]] | None = None
         self._parts_by_type: dict[tuple[str, ...], list[email.message.Message]] = {}
         self._subject: str | None = None
         self._from: str | None = None
@@ -154,8 +155,20 @@ class MessageView:
         key = name.lower()
         if key in self._headers:
             return self._headers[key]
+        if self._raw_headers is None:
+            # Message.get lower-cases every header name on each call, and the
+            # detectors ask for a dozen names, most of them absent.
+            self._raw_headers = {}
+            for raw_name, raw_value in self.msg.raw_items():
+                self._raw_headers.setdefault(raw_name.lower(), (raw_name, raw_value))
+        found = self._raw_headers.get(key)
         try:
-            value = decode_header_value(self.msg.get(name))
+            # header_fetch_parse is what Message.get applies to the raw value.
+            value = (
+                None
+                if found is None
+                else decode_header_value(self.msg.policy.header_fetch_parse(*found))
+            )
         except Exception:  # compat32 can fail on malformed headers
             value = None
         self._headers[key] = value

@@ -31,6 +31,11 @@ _EOL = re.compile(r"(\r\n|\r|\n)\Z")
 #: Characters that `str.splitlines` treats as line ends and the feed parser does not.
 _OTHER_LINE_ENDS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 _PLAIN_MULTIPART_ENCODINGS = ("7bit", "8bit", "binary")
+# A Content-Type value whose parameters are all name=token or name="text"
+# without escapes, angle brackets or RFC 2231 stars.
+_PARAM_SOURCE = r';[ \t\r\n]*([A-Za-z0-9_.-]+)[ \t]*=[ \t]*(?:"([^"\\<>]*)"|([^\s;"\\<>]+))'
+_SIMPLE_PARAMS = re.compile(r'[^;"\\=]*(?:' + _PARAM_SOURCE + r"[ \t\r\n]*)*;?\s*")
+_PARAM = re.compile(_PARAM_SOURCE)
 
 Matcher = Callable[[str], object]
 
@@ -111,8 +116,8 @@ class _Reader:
                 msg.set_default_type("message/rfc822")
             parent.attach(msg)
         self.last = msg
-        self._headers(msg)
-        content_type = msg.get_content_type()
+        raw_type = self._headers(msg)
+        content_type = _content_type(msg, raw_type)
         self.last_type = content_type
         self.parts.append(msg)
         self.content_types.append(content_type)
@@ -121,17 +126,19 @@ class _Reader:
         elif content_type.startswith("message/"):
             self.message(msg, content_type)
         elif content_type.startswith("multipart/"):
-            self._multipart(msg, content_type)
+            self._multipart(msg, content_type, raw_type)
         else:
             msg.set_payload("".join(self.rest()))
 
-    def _headers(self, msg: email.message.Message) -> None:
+    def _headers(self, msg: email.message.Message) -> str | None:
+        """Read the header section into `msg`; return the first Content-Type value."""
         # readline() and compat32's header_source_parse are inlined: header
         # lines are most of a bounce's lines.
         lines, stops, pos = self.lines, self.stops, self.pos
         count = len(lines)
         field: list[str] = []
         set_raw = msg.set_raw
+        content_type: str | None = None
         while pos < count:
             line = lines[pos]
             lead = line[0]
@@ -144,7 +151,10 @@ class _Reader:
                 field.append(line)
                 continue
             if field:
-                set_raw(*_field(field))
+                name, value = _field(field)
+                set_raw(name, value)
+                if content_type is None and name.lower() == "content-type":
+                    content_type = value
                 field = []
             elif line.startswith("From "):
                 if pos - 1 != self.pos:
@@ -157,8 +167,12 @@ class _Reader:
                 raise _Unusual  # the stdlib records a missing separator or name
             field = [line]
         if field:
-            set_raw(*_field(field))
+            name, value = _field(field)
+            set_raw(name, value)
+            if content_type is None and name.lower() == "content-type":
+                content_type = value
         self.pos = pos
+        return content_type
 
     def _status_blocks(self, msg: email.message.Message) -> None:
         # RFC 3464 field blocks: compat32 reads each blank-line separated block
@@ -183,8 +197,10 @@ class _Reader:
         self.parts.append(part)
         self.content_types.append(part.get_content_type())
 
-    def _multipart(self, msg: email.message.Message, content_type: str) -> None:
-        boundary = msg.get_boundary()
+    def _multipart(
+        self, msg: email.message.Message, content_type: str, raw_type: str | None
+    ) -> None:
+        boundary = _boundary(raw_type) or msg.get_boundary()
         encoding = str(msg.get("content-transfer-encoding", "8bit")).lower()
         if boundary is None or encoding not in _PLAIN_MULTIPART_ENCODINGS:
             raise _Unusual
@@ -266,6 +282,31 @@ class _Separator:
         if rest not in ("", "\n", "\r\n", "\r"):
             return None
         return is_close, rest
+
+
+def _content_type(msg: email.message.Message, value: str | None) -> str:
+    """Return `msg.get_content_type()`, computed from the raw Content-Type value."""
+    if value is None:
+        return msg.get_default_type()
+    if not value.isascii():
+        return msg.get_content_type()  # compat32 hands 8-bit values out as a Header
+    content_type = value.partition(";")[0].strip().lower()
+    return content_type if content_type.count("/") == 1 else "text/plain"
+
+
+def _boundary(value: str | None) -> str | None:
+    """Return the boundary parameter of a plain Content-Type value, or None.
+
+    None also when the value has anything `Message.get_boundary` treats
+    specially (RFC 2231 parameters, escapes, angle brackets); the caller then
+    asks it.
+    """
+    if value is None or not value.isascii() or _SIMPLE_PARAMS.fullmatch(value) is None:
+        return None
+    for name, quoted, bare in _PARAM.findall(value):
+        if name.lower() == "boundary":
+            return (quoted or bare).rstrip() or None
+    return None
 
 
 def _trim_part_end(part: email.message.Message, content_type: str) -> None:

@@ -128,3 +128,31 @@ def test_read_message_multipart_matches_stdlib(line_end: str) -> None:
         "message/rfc822",
         "text/plain",
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'multipart/mixed; boundary="abc"',
+        "multipart/mixed; boundary=abc",
+        'multipart/mixed;\n\tboundary="a;b c "',
+        'multipart/mixed; Boundary = "x"; charset=us-ascii',
+        "multipart/mixed; boundary*=utf-8''x",
+        'multipart/mixed; boundary="<x>"',
+        'multipart/mixed; boundary=""',
+        'multipart/mixed; foo=1; boundary="q"; boundary="r"',
+        'multipart/related; type="text/html"; boundary=----=_Part_1',
+        "multipart/mixed boundary=x",
+        "TEXT",
+        "Multipart/Report ; report-type=delivery-status",
+    ],
+)
+def test_read_message_content_type_and_boundary_match_stdlib(value: str) -> None:
+    raw = f"Content-Type: {value}\n\n--x\n\n--x--\n".encode()
+
+    result = read_message(raw)
+    stdlib = _stdlib(raw)
+
+    if result is not None:
+        assert result.content_types[0] == stdlib.get_content_type()
+        assert _tree(result.msg) == _tree(stdlib)
