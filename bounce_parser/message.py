@@ -117,6 +117,7 @@ class MessageView:
         self._subject: str | None = None
         self._from: str | None = None
         self._text: str | None = None
+        self._text_lower: str | None = None
         #: Results that several steps of `parse_message` need, keyed by step.
         #: The owner module documents each value; the view only keeps it.
         self.memo: dict[str, object] = {}
@@ -228,6 +229,13 @@ class MessageView:
         if self._text is None:
             self._text = self._read_text()
         return self._text
+
+    @property
+    def text_lower(self) -> str:
+        """`text` lower-cased, for case-insensitive substring tests."""
+        if self._text_lower is None:
+            self._text_lower = self.text.lower()
+        return self._text_lower
 
     def _read_text(self) -> str:
         plain: list[str] = []

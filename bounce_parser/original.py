@@ -30,15 +30,15 @@ _MAX_HEADER_CHARS = 64 * 1024
 # of the message, including all the headers", Exchange "Original message headers".
 # The lookahead on the first letters lets the regex engine skip most positions
 # cheaply. Without it, this search took half as long as the MIME parse itself.
-_MARKER = re.compile(
-    r"(?=[bcfhmoruBCFHMORU])(?:"
+_MARKER_WORDS = (
     r"(?:original|returned|undelivered|bounced|failed) (?:message|mail|e-?mail)"
     r"|copy of (?:the|your) (?:original )?message"
     r"|(?:message|original) (?:header|follows)"
     r"|headers? of (?:the|your) (?:original )?message"
-    r")",
-    re.IGNORECASE,
 )
+_MARKER = re.compile(rf"(?=[bcfhmoruBCFHMORU])(?:{_MARKER_WORDS})", re.IGNORECASE)
+# The same over lower-cased text: a case-sensitive search is about twice as fast.
+_MARKER_LOWER = re.compile(rf"(?=[bcfhmoru])(?:{_MARKER_WORDS})")
 _RETURN_PATH_LINE = re.compile(r"^Return-Path:", re.MULTILINE)
 _HEADER_LINE = re.compile(r"^[A-Za-z][\w-]{0,60}:[ \t]?")
 
@@ -62,7 +62,7 @@ def _find_headers(view: MessageView) -> email.message.Message | None:
                 return embedded
         elif content_type in _HEADER_TYPES:
             return _parse_headers(part_text(part, _MAX_HEADER_CHARS))
-    return _pasted_headers(view.text)
+    return _pasted_headers(view.text, view.text_lower)
 
 
 def extract_original(view: MessageView) -> OriginalMessage | None:
@@ -117,8 +117,12 @@ def _message_from_fields(head: str) -> email.message.Message | None:
     return headers
 
 
-def _pasted_headers(text: str) -> email.message.Message | None:
-    for marker in _MARKER.finditer(text):
+def _pasted_headers(text: str, lowered: str) -> email.message.Message | None:
+    # Lower-casing keeps the positions unless a character changes length.
+    markers = (
+        _MARKER_LOWER.finditer(lowered) if len(lowered) == len(text) else _MARKER.finditer(text)
+    )
+    for marker in markers:
         line_end = text.find("\n", marker.end())
         if line_end < 0:
             return None

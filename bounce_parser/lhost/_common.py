@@ -133,7 +133,7 @@ def detection(family: str, findings: list[Finding], view: MessageView) -> Detect
         return None
     # Some bounces carry the RFC 3464 fields in a part labelled otherwise, or in a
     # body whose MIME structure is broken. The standard reader finds those too.
-    has_fields = "Final-Recipient:" in view.text or "final-recipient:" in view.text.lower()
+    has_fields = "final-recipient:" in view.text_lower
     if has_fields or view.parts_of_type(*_STATUS_PART_TYPES):
         _merge_dsn(findings, view)
     findings = [finding for finding in findings if "@" in finding.address]
