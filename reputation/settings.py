@@ -62,7 +62,16 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "mailrep@localhost"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool | None = Field(
+        default=None, description="STARTTLS: true required, false never, unset when offered"
+    )
+    smtp_tls: bool = Field(default=False, description="implicit TLS from connect (port 465)")
     check_interval_minutes: int = Field(default=30, ge=1)
+    dnsbl_listing_confirmations: int = Field(
+        default=2, ge=1, description="listed checks in a row before a listing alert"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -91,6 +100,18 @@ class Settings(BaseSettings):
         if key is not None and is_placeholder_secret(key.get_secret_value()):
             raise ValueError("spamhaus_dqs_key is a placeholder; set the real key or unset it")
         return key
+
+    @model_validator(mode="after")
+    def _check_smtp_security(self) -> Settings:
+        if self.smtp_tls and self.smtp_starttls:
+            raise ValueError("smtp_tls and smtp_starttls exclude each other; set one of them")
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("smtp_username and smtp_password must be set together")
+        if self.smtp_password is not None and is_placeholder_secret(
+            self.smtp_password.get_secret_value()
+        ):
+            raise ValueError("smtp_password is a placeholder; set the real password or unset it")
+        return self
 
     @model_validator(mode="after")
     def _resolve_database_url(self) -> Settings:

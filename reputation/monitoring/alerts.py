@@ -9,7 +9,7 @@ and records the outcome, so a failed send is retried on the next run until `max_
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -23,6 +23,7 @@ from reputation.db import session_scope
 from reputation.models import Tenant, WebhookDelivery
 from reputation.monitoring.models import AlertKind, ListingAlert, ListingEpisode, MonitoredDomain
 from reputation.monitoring.texts import render_alert
+from reputation.settings import Settings
 
 #: Webhook event types; the payload's `data` describes the episode.
 EVENT_TYPES = {AlertKind.LISTED: "dnsbl.listed", AlertKind.DELISTED: "dnsbl.delisted"}
@@ -32,12 +33,34 @@ _log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class SmtpConfig:
-    """The SMTP relay for alert emails, the From address and the timeout (s)."""
+    """The SMTP relay for alert emails, the From address, the timeout (s) and security.
+
+    `start_tls` None upgrades with STARTTLS when the relay offers it, True requires it
+    and False never sends it. `use_tls` opens TLS on connect instead (port 465).
+    Without `username` no AUTH is sent.
+    """
 
     host: str
     port: int
     sender: str
     timeout: float = 10.0
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    start_tls: bool | None = None
+    use_tls: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpConfig:
+        password = settings.smtp_password
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_from,
+            username=settings.smtp_username,
+            password=password.get_secret_value() if password else None,
+            start_tls=settings.smtp_starttls,
+            use_tls=settings.smtp_tls,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +216,16 @@ def _build_message(
 async def _send(message: EmailMessage, smtp: SmtpConfig) -> str | None:
     """Send one message; return None on success, else a short error text."""
     try:
-        # NOTE: no SMTP authentication setting exists yet, so the relay must accept mail
-        # from this host without login; STARTTLS is used when the relay offers it.
-        await aiosmtplib.send(message, hostname=smtp.host, port=smtp.port, timeout=smtp.timeout)
+        await aiosmtplib.send(
+            message,
+            hostname=smtp.host,
+            port=smtp.port,
+            timeout=smtp.timeout,
+            username=smtp.username,
+            password=smtp.password,
+            start_tls=smtp.start_tls,
+            use_tls=smtp.use_tls,
+        )
     except (aiosmtplib.SMTPException, OSError) as exc:
         return f"{type(exc).__name__}: {exc}"
     return None

@@ -70,7 +70,11 @@ class ScheduleConfig:
         interval = settings.check_interval_minutes * 60.0
         # An election retry of at most a tenth of the interval lets a standby replica take
         # over well within one interval after the leader dies.
-        return cls(interval_seconds=interval, election_seconds=min(30.0, interval / 10))
+        return cls(
+            interval_seconds=interval,
+            confirmations=settings.dnsbl_listing_confirmations,
+            election_seconds=min(30.0, interval / 10),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +104,7 @@ class Monitor:
         return cls(
             zones=enabled_zones(load_catalogue(settings.dnsbl_zones_file)),
             resolver=DnsPythonResolver(settings.dns_servers),
-            smtp=SmtpConfig(settings.smtp_host, settings.smtp_port, settings.smtp_from),
+            smtp=SmtpConfig.from_settings(settings),
             options=CheckOptions(spamhaus_dqs_key=key.get_secret_value() if key else None),
             schedule=schedule or ScheduleConfig.from_settings(settings),
         )

@@ -222,7 +222,7 @@ def start_monitor_scheduler(
         engine,
         session_factory,
         clock,
-        smtp=SmtpConfig(settings.smtp_host, settings.smtp_port, settings.smtp_from),
+        smtp=SmtpConfig.from_settings(settings),
         schedule=ScheduleConfig.from_settings(settings),
         webhook_timeout=settings.webhook_timeout_seconds,
         webhook_max_attempts=settings.webhook_max_attempts,

@@ -50,3 +50,45 @@ def test_settings_placeholder_dqs_key_rejected(key: str) -> None:
 def test_settings_log_level_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAILREP_LOG_LEVEL", "DEBUG")
     assert Settings().log_level == "debug"
+
+
+def test_settings_listing_confirmations_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().dnsbl_listing_confirmations == 2
+    monkeypatch.setenv("MAILREP_DNSBL_LISTING_CONFIRMATIONS", "3")
+    assert Settings().dnsbl_listing_confirmations == 3
+
+
+def test_settings_listing_confirmations_zero_rejected() -> None:
+    with pytest.raises(ValidationError, match="dnsbl_listing_confirmations"):
+        Settings(dnsbl_listing_confirmations=0)
+
+
+def test_settings_smtp_auth_and_tls_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAILREP_SMTP_USERNAME", "alerts@example.com")
+    monkeypatch.setenv("MAILREP_SMTP_PASSWORD", "relay-pass-7d2e")
+    monkeypatch.setenv("MAILREP_SMTP_STARTTLS", "true")
+    settings = Settings()
+    assert settings.smtp_username == "alerts@example.com"
+    assert settings.smtp_password is not None
+    assert settings.smtp_password.get_secret_value() == "relay-pass-7d2e"
+    assert "relay-pass-7d2e" not in repr(settings)
+    assert settings.smtp_starttls is True
+    assert settings.smtp_tls is False
+
+
+def test_settings_smtp_starttls_unset_means_when_offered() -> None:
+    assert Settings().smtp_starttls is None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"smtp_tls": True, "smtp_starttls": True}, "exclude each other"),
+        ({"smtp_username": "alerts@example.com"}, "set together"),
+        ({"smtp_password": "relay-pass-7d2e"}, "set together"),
+        ({"smtp_username": "alerts@example.com", "smtp_password": "changeme"}, "placeholder"),
+    ],
+)
+def test_settings_smtp_invalid_security_rejected(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(**values)  # type: ignore[arg-type]
