@@ -69,8 +69,14 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
     return data.decode("latin-1")
 
 
-def part_text(part: email.message.Message, limit: int = MAX_TEXT_BYTES) -> str:
-    """Return the decoded text of a non-multipart part, at most `limit` bytes of it."""
+def part_text(
+    part: email.message.Message, limit: int = MAX_TEXT_BYTES, *, is_html: bool | None = None
+) -> str:
+    """Return the decoded text of a non-multipart part, at most `limit` bytes of it.
+
+    HTML is reduced to text; `is_html` saves looking up the content type when
+    the caller knows it.
+    """
     if part.is_multipart():
         return ""
     try:
@@ -82,7 +88,9 @@ def part_text(part: email.message.Message, limit: int = MAX_TEXT_BYTES) -> str:
         payload = raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
     charset = part.get_content_charset()
     text = _decode_bytes(payload[:limit], charset)
-    if part.get_content_subtype() == "html":
+    if is_html is None:
+        is_html = part.get_content_subtype() == "html"
+    if is_html:
         text = html_to_text(text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -239,7 +247,7 @@ class MessageView:
 
     def _read_text(self) -> str:
         plain: list[str] = []
-        html: list[str] = []
+        html: list[email.message.Message] = []
         for part, content_type in self._parts_before_original():
             if part.is_multipart():
                 continue
@@ -247,10 +255,13 @@ class MessageView:
                 # A multipart whose boundary never occurs keeps its body as text.
                 content_type = "text/plain"
             if content_type == "text/plain" and not _is_attachment(part):
-                plain.append(part_text(part))
+                plain.append(part_text(part, is_html=False))
             elif content_type == "text/html" and not _is_attachment(part):
-                html.append(part_text(part))
-        return "\n".join(plain or html)
+                html.append(part)
+        if plain:
+            return "\n".join(plain)
+        # HTML is reduced to text only when it is all there is.
+        return "\n".join(part_text(part, is_html=True) for part in html)
 
     def _parts_before_original(self) -> list[tuple[email.message.Message, str]]:
         selected: list[tuple[email.message.Message, str]] = []
