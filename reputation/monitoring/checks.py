@@ -64,6 +64,7 @@ class ScheduleConfig:
     tick_seconds: float = 30.0
     election_seconds: float = 30.0
     max_concurrent_checks: int = 4
+    soft_bounce_expiry_seconds: float = 3600.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ScheduleConfig:

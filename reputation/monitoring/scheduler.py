@@ -6,13 +6,17 @@ delivers alert emails and every webhook of the shared outbox.
 Two jobs run in every replica. Every `election_seconds`, `elect` takes the leader lock
 or confirms that it still holds it. Every `tick_seconds`, `tick` runs in the leader only:
 it checks each monitored domain whose `next_check_at` has passed, then delivers pending
-alert emails and webhooks. All logic lives in `reputation.monitoring.checks`; the jobs
-only bind a `job_run_id`, call it, and log one summary line.
+alert emails and webhooks. Every `soft_bounce_expiry_seconds` (an hour by default),
+`expire_soft_bounces` runs in the leader only and deletes soft-bounce days that fell out
+of the soft-bounce window. All logic lives in `reputation.monitoring.checks` and
+`reputation.suppression_writer`; the jobs only bind a `job_run_id`, call it, and log one
+summary line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -38,6 +42,7 @@ from reputation.monitoring.checks import (
 from reputation.monitoring.leader import LeaderLease
 from reputation.monitoring.models import CheckTrigger, MonitoredDomain
 from reputation.settings import Settings
+from reputation.suppression_writer import expire_soft_bounce_days
 
 #: Domains checked per tick at most; the rest wait for the next tick.
 MAX_DOMAINS_PER_TICK = 500
@@ -59,6 +64,7 @@ class MonitorScheduler:
         schedule: ScheduleConfig | None = None,
         webhook_timeout: float = 10.0,
         webhook_max_attempts: int = 8,
+        soft_bounce_window_days: int = 30,
     ) -> None:
         """Prepare the jobs; `smtp` and `schedule` default to the monitor's.
 
@@ -79,6 +85,7 @@ class MonitorScheduler:
         self._clock = clock
         self._http = httpx.Client(timeout=webhook_timeout)
         self._webhook_max_attempts = webhook_max_attempts
+        self._soft_bounce_window_days = soft_bounce_window_days
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         # Held while a tick runs, so `shutdown` can wait for it to finish.
         self._ticking = asyncio.Lock()
@@ -90,6 +97,7 @@ class MonitorScheduler:
         for job, seconds in (
             (self.elect, schedule.election_seconds),
             (self.tick, schedule.tick_seconds),
+            (self.expire_soft_bounces, schedule.soft_bounce_expiry_seconds),
         ):
             self._scheduler.add_job(
                 job,
@@ -131,6 +139,31 @@ class MonitorScheduler:
             except SQLAlchemyError as exc:
                 # The database is unreachable or failing; the next tick tries again.
                 _log.error("monitor_tick_failed", error=repr(exc))
+
+    async def expire_soft_bounces(self) -> None:
+        """In the leader, delete the soft-bounce days older than the soft-bounce window."""
+        if not self.lease.is_leader and not await asyncio.to_thread(self.lease.try_acquire):
+            return
+        with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):
+            started = time.perf_counter()
+            try:
+                removed = await asyncio.to_thread(self._expire_soft_bounce_days)
+            except SQLAlchemyError as exc:
+                # The database is unreachable or failing; the next run tries again.
+                _log.error("soft_bounce_expiry_failed", error=repr(exc))
+                return
+            _log.info(
+                "soft_bounce_days_expired",
+                removed=removed,
+                window_days=self._soft_bounce_window_days,
+                seconds=round(time.perf_counter() - started, 3),
+            )
+
+    def _expire_soft_bounce_days(self) -> int:
+        with session_scope(self._session_factory) as session:
+            return expire_soft_bounce_days(
+                session, clock=self._clock, window_days=self._soft_bounce_window_days
+            )
 
     async def _run_tick(self) -> None:
         with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):
@@ -226,6 +259,7 @@ def start_monitor_scheduler(
         schedule=ScheduleConfig.from_settings(settings),
         webhook_timeout=settings.webhook_timeout_seconds,
         webhook_max_attempts=settings.webhook_max_attempts,
+        soft_bounce_window_days=settings.soft_bounce_window_days,
     )
     scheduler.start()
     return scheduler
