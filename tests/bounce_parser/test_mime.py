@@ -8,6 +8,8 @@ import email.policy
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bounce_parser import parse_message
 from bounce_parser.mime import read_message
@@ -156,3 +158,44 @@ def test_read_message_content_type_and_boundary_match_stdlib(value: str) -> None
     if result is not None:
         assert result.content_types[0] == stdlib.get_content_type()
         assert _tree(result.msg) == _tree(stdlib)
+
+
+_EML = [path for path in SAMPLES if path.suffix == ".eml"][::5]
+_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _assert_like_stdlib(raw: bytes) -> None:
+    result = read_message(raw)
+    if result is not None:
+        stdlib = _stdlib(raw)
+        assert _tree(result.msg) == _tree(stdlib)
+        assert result.content_types == [part.get_content_type() for part in stdlib.walk()]
+
+
+@_SETTINGS
+@given(st.integers(min_value=0), st.floats(min_value=0.0, max_value=1.0))
+def test_read_message_truncated_sample_is_like_stdlib(index: int, fraction: float) -> None:
+    raw = _EML[index % len(_EML)].read_bytes()
+    _assert_like_stdlib(raw[: int(len(raw) * fraction)])
+
+
+@_SETTINGS
+@given(
+    st.integers(min_value=0),
+    st.lists(st.tuples(st.integers(0), st.sampled_from(b"-\r\n \t:;=\"Ax\xc5")), max_size=20),
+)
+def test_read_message_byte_flips_are_like_stdlib(index: int, flips: list[tuple[int, int]]) -> None:
+    raw = bytearray(_EML[index % len(_EML)].read_bytes())
+    for position, value in flips:
+        raw[position % len(raw)] = value
+    _assert_like_stdlib(bytes(raw))
+
+
+@_SETTINGS
+@given(st.integers(min_value=0), st.integers(min_value=0), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_read_message_spliced_samples_are_like_stdlib(
+    first: int, second: int, cut: float, start: float
+) -> None:
+    head = _EML[first % len(_EML)].read_bytes()
+    tail = _EML[second % len(_EML)].read_bytes()
+    _assert_like_stdlib(head[: int(len(head) * cut)] + tail[int(len(tail) * start) :])
