@@ -182,7 +182,7 @@ def test_read_message_truncated_sample_is_like_stdlib(index: int, fraction: floa
 @_SETTINGS
 @given(
     st.integers(min_value=0),
-    st.lists(st.tuples(st.integers(0), st.sampled_from(b"-\r\n \t:;=\"Ax\xc5")), max_size=20),
+    st.lists(st.tuples(st.integers(0), st.sampled_from(b'-\r\n \t:;="Ax\xc5')), max_size=20),
 )
 def test_read_message_byte_flips_are_like_stdlib(index: int, flips: list[tuple[int, int]]) -> None:
     raw = bytearray(_EML[index % len(_EML)].read_bytes())
