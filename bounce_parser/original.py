@@ -24,6 +24,7 @@ _ORIGINAL_TYPES = ("message/rfc822", "message/global")
 _HEADER_TYPES = ("text/rfc822-headers", "text/rfc822-header", "message/rfc822-headers")
 #: Header section read from pasted or text/rfc822-headers originals.
 _MAX_HEADER_CHARS = 64 * 1024
+_IDENTITY_HEADERS = frozenset({"message-id", "from", "to", "subject", "return-path"})
 
 # Marker lines that MTAs put before a pasted original: Sendmail "Original message
 # follows", qmail "Below this line is a copy of the message", Exim "This is a copy
@@ -70,12 +71,18 @@ def extract_original(view: MessageView) -> OriginalMessage | None:
     headers = original_headers(view)
     if headers is None:
         return None
+    # One pass over the headers instead of Message.get's pass per name.
+    wanted: dict[str, tuple[str, str]] = {}
+    for name, value in headers.raw_items():
+        key = name.lower()
+        if key in _IDENTITY_HEADERS and key not in wanted:
+            wanted[key] = (name, value)
     original = OriginalMessage(
-        message_id=_header(headers, "Message-ID"),
-        from_=_header(headers, "From"),
-        to=_header(headers, "To"),
-        subject=_header(headers, "Subject"),
-        return_path=_header(headers, "Return-Path"),
+        message_id=_header(headers, wanted.get("message-id")),
+        from_=_header(headers, wanted.get("from")),
+        to=_header(headers, wanted.get("to")),
+        subject=_header(headers, wanted.get("subject")),
+        return_path=_header(headers, wanted.get("return-path")),
     )
     if original == OriginalMessage():
         return None
@@ -184,9 +191,12 @@ def _leading_header_block(lines: Iterable[str]) -> list[str]:
     return block if has_identity else []
 
 
-def _header(headers: email.message.Message, name: str) -> str | None:
+def _header(headers: email.message.Message, field: tuple[str, str] | None) -> str | None:
+    if field is None:
+        return None
     try:
-        value = decode_header_value(headers.get(name))
+        # header_fetch_parse is what Message.get applies to the raw value.
+        value = decode_header_value(headers.policy.header_fetch_parse(*field))
     except Exception:  # a malformed header is treated as absent
         return None
     return value or None
