@@ -107,9 +107,9 @@ def html_to_text(html: str) -> str:
 class MessageView:
     """One parsed message and decoded views of it, each computed once, for the detectors.
 
-    The views are plain attributes filled on first use: `functools.cached_property`
-    takes a lock on every read in Python 3.11, and detectors read them hundreds
-    of times per message.
+    The views are plain attributes filled on first use. In Python 3.11
+    `functools.cached_property` takes a lock shared by all instances the first
+    time each instance computes a value, and a view lives for one message.
     """
 
     def __init__(self, raw: bytes, *, fast: bool = True) -> None:
