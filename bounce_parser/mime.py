@@ -156,7 +156,7 @@ class _Reader:
             if field:
                 name, value = _field(field)
                 set_raw(name, value)
-                if content_type is None and name.lower() == "content-type":
+                if content_type is None and name[:1] in "Cc" and name.lower() == "content-type":
                     content_type = value
                 field = []
             elif line.startswith("From "):
@@ -172,7 +172,7 @@ class _Reader:
         if field:
             name, value = _field(field)
             set_raw(name, value)
-            if content_type is None and name.lower() == "content-type":
+            if content_type is None and name[:1] in "Cc" and name.lower() == "content-type":
                 content_type = value
         self.pos = pos
         return content_type
