@@ -10,13 +10,13 @@ day's send volume of the sending domain, which scoring divides bounces by.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -85,8 +85,7 @@ def check_recipients(
 
     by_key, problems = normalise_many(addresses)
     blocked = _lookup(session.connection(), tenant.id, by_key, stream)
-    allowed = [given for key, given in by_key.items() if key not in blocked]
-    suppressed = [blocked[key] for key in by_key if key in blocked]
+    allowed, suppressed = _partition(by_key, blocked)
     invalid = tuple(InvalidRecipient(given, problem) for given, problem in problems)
     if from_domain and allowed:
         _add_volume(
@@ -102,6 +101,23 @@ def check_recipients(
         time.perf_counter() - started, len(allowed), len(suppressed), len(invalid)
     )
     return SendCheckResult(stream, tuple(allowed), tuple(suppressed), invalid)
+
+
+def _partition(
+    by_key: dict[str, str], blocked: dict[str, SuppressedRecipient]
+) -> tuple[list[str], list[SuppressedRecipient]]:
+    """Split the recipients, in input order, into allowed addresses and suppressions."""
+    allowed: list[str] = []
+    suppressed: list[SuppressedRecipient] = []
+    # One pass with bound methods: this loop runs once per recipient.
+    allow, suppress, find = allowed.append, suppressed.append, blocked.get
+    for key, given in by_key.items():
+        suppression = find(key)
+        if suppression is None:
+            allow(given)
+        else:
+            suppress(suppression)
+    return allowed, suppressed
 
 
 # Written for each driver directly: SQLAlchemy's per-row type processing would
@@ -139,26 +155,45 @@ def _lookup(
             if is_postgresql:
                 params: Any = {"tenant_id": tenant_id, "stream": stream, "all": ALL_STREAMS}
                 cursor.execute(_POSTGRESQL_LOOKUP, {**params, "keys": chunk})
+                _collect(cursor.fetchall(), by_key, blocked, sqlite_text=False)
             else:
-                params = (tenant_id, stream, ALL_STREAMS, json.dumps(chunk))
+                params = (tenant_id, stream, ALL_STREAMS, orjson.dumps(chunk).decode())
                 cursor.execute(_SQLITE_LOOKUP, params)
-            for address, row_stream, source, reason, since in cursor.fetchall():
-                if address not in blocked:
-                    blocked[address] = SuppressedRecipient(
-                        by_key[address], row_stream, source, reason, _as_utc(since)
-                    )
+                _collect(cursor.fetchall(), by_key, blocked, sqlite_text=True)
     finally:
         cursor.close()
     return blocked
 
 
-def _as_utc(since: datetime | str) -> datetime:
-    # PostgreSQL sessions run in UTC (see reputation.db), so the value is already
-    # aware and in UTC there. SQLite returns the naive UTC text that UTCDateTime wrote.
-    if isinstance(since, datetime):
-        return since
-    # Parsing with the offset appended is several times faster than `.replace(tzinfo=)`.
-    return datetime.fromisoformat(since + "+00:00")
+def _collect(
+    rows: Sequence[Any],
+    by_key: dict[str, str],
+    blocked: dict[str, SuppressedRecipient],
+    *,
+    sqlite_text: bool,
+) -> None:
+    """Add a `SuppressedRecipient` per looked-up row to `blocked`, keyed by normal form.
+
+    An address suppressed on its stream and on all streams has two rows, and the
+    first one read is kept. This loop runs once per suppressed recipient, so the
+    backend's `since` type is decided once per batch rather than once per row.
+    """
+    if not sqlite_text:
+        # PostgreSQL sessions run in UTC (see reputation.db), so `since` is aware and in UTC.
+        for address, row_stream, source, reason, since in rows:
+            if address not in blocked:
+                blocked[address] = SuppressedRecipient(
+                    by_key[address], row_stream, source, reason, since
+                )
+        return
+    # SQLite returns the naive UTC text that UTCDateTime wrote. Parsing it with the
+    # offset appended is several times faster than `.replace(tzinfo=UTC)`.
+    parse = datetime.fromisoformat
+    for address, row_stream, source, reason, since in rows:
+        if address not in blocked:
+            blocked[address] = SuppressedRecipient(
+                by_key[address], row_stream, source, reason, parse(since + "+00:00")
+            )
 
 
 def _add_volume(
