@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -62,6 +63,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    # Serialises request sessions on SQLite, which takes one writer at a time (see deps).
+    app.state.session_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     app.state.clock = clock or SystemClock()
 
     install_error_handlers(app)

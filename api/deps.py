@@ -10,13 +10,16 @@ ordered read < write < admin, and a key holding a higher scope passes a lower ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, Unauthorized
 from reputation.clock import Clock
@@ -52,18 +55,31 @@ def get_session_factory(request: Request) -> sessionmaker[Session]:
     return factory
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """Yield one session per request: committed when the route returns, else rolled back."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Yield one session per request: committed when the route returns, else rolled back.
+
+    On SQLite the session also holds the app's `session_lock`. SQLite admits one writer
+    at a time, and a transaction that read before another writer committed fails with
+    "database is locked" instead of waiting, so requests take turns here. The lock is an
+    asyncio lock, so waiting requests hold no worker thread that the holder needs.
+    """
+    lock: asyncio.Lock | None = request.app.state.session_lock
     factory: sessionmaker[Session] = request.app.state.session_factory
+    async with lock or contextlib.nullcontext(), _committed_session(factory) as session:
+        yield session
+
+
+@contextlib.asynccontextmanager
+async def _committed_session(factory: sessionmaker[Session]) -> AsyncIterator[Session]:
     session = factory()
     try:
         yield session
-        session.commit()
+        await run_in_threadpool(session.commit)
     except BaseException:
-        session.rollback()
+        await run_in_threadpool(session.rollback)
         raise
     finally:
-        session.close()
+        await run_in_threadpool(session.close)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

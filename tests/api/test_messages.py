@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -183,3 +184,22 @@ async def test_post_message_no_key_is_401_first(
     response = await client.post("/v1/messages", content=b"x" * 5000, headers=RFC822)
 
     assert response.status_code == 401
+
+
+async def test_post_message_concurrent_writes_all_succeed(
+    client: httpx.AsyncClient, make_key: KeyFactory, db_url: str
+) -> None:
+    """SQLite takes one writer at a time; concurrent requests must wait, not fail."""
+    if not db_url.startswith("sqlite"):
+        # NOTE: 100 concurrent requests on PostgreSQL outwait the 15-connection pool here.
+        pytest.skip("the session lock applies to SQLite only")
+    headers = make_key(scope="write") | RFC822
+
+    responses = await asyncio.gather(
+        *(
+            client.post("/v1/messages", content=make_dsn(f"u{i}@example.org"), headers=headers)
+            for i in range(100)
+        )
+    )
+
+    assert [r.status_code for r in responses] == [201] * 100
