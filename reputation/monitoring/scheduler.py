@@ -51,7 +51,7 @@ _log = structlog.get_logger(__name__)
 
 
 class MonitorScheduler:
-    """Runs the election and check jobs of one process until `shutdown`."""
+    """Runs the election, check and soft-bounce expiry jobs of one process until `shutdown`."""
 
     def __init__(
         self,

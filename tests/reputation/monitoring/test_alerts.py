@@ -43,7 +43,7 @@ def _authenticate(
         USERNAME.encode(),
         PASSWORD.encode(),
     )
-    # handled=False, so aiosmtpd itself answers 535 to a failed AUTH.
+    # handled=False, so aiosmtpd itself replies 535 to a failed AUTH.
     return AuthResult(success=is_valid, handled=False)
 
 
