@@ -11,6 +11,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,7 +75,7 @@ def test_smtp_config_from_settings_carries_auth_and_tls() -> None:
         smtp_host="192.0.2.25",
         smtp_port=465,
         smtp_username=USERNAME,
-        smtp_password=PASSWORD,
+        smtp_password=SecretStr(PASSWORD),
         smtp_tls=True,
     )
 
