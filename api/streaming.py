@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from reputation.db import session_scope
+from reputation.db import begin_read_only, session_scope
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
@@ -25,6 +25,8 @@ def stream_csv(
 
     def body() -> Iterator[bytes]:
         with session_scope(session_factory) as session:
+            # A long export must not hold SQLite's write lock while ingestion waits.
+            begin_read_only(session)
             for text in produce(session):
                 if text:
                     yield text.encode()

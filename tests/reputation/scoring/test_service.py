@@ -163,6 +163,8 @@ def test_score_after_check_stores_snapshot(
 
     assert result is not None
     assert len(list_history(session, tenant=tenant, domain=DOMAIN)) == 1
+    # End the read so this session no longer holds SQLite's write lock.
+    session.commit()
     missing = score_after_check(
         session_factory, tenant_id=tenant.id + 99, domain=DOMAIN, setup=_setup(), clock=clock
     )
