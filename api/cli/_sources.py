@@ -22,9 +22,8 @@ class RawMessage:
 def iter_messages(paths: list[str]) -> Iterator[RawMessage]:
     """Yield every message under `paths`; `-` reads stdin.
 
-    A directory with `cur/` or `new/` is a maildir; any other directory is searched,
-    recursively, for `*.eml` files. A file that starts with an mbox `From ` line is split
-    into its messages, named `<path>#<n>`.
+    Directories are read as `list_message_files` lists them. A file that starts with an
+    mbox `From ` line is split into its messages, named `<path>#<n>`.
 
     Raises:
         FileNotFoundError: a path does not exist.
@@ -43,16 +42,32 @@ def _iter_path(path: Path) -> Iterator[RawMessage]:
         with path.open("rb") as stream:
             yield from _iter_stream(str(path), stream)
         return
-    for file in _directory_files(path):
+    for file in list_message_files(path):
         with file.open("rb") as stream:
             yield from _iter_stream(str(file), stream)
 
 
-def _directory_files(path: Path) -> list[Path]:
-    maildir = [path / "new", path / "cur"]
-    if any(folder.is_dir() for folder in maildir):
-        return [f for folder in maildir if folder.is_dir() for f in sorted(folder.iterdir())]
-    return sorted(path.rglob("*.eml"))
+def list_message_files(path: Path) -> list[Path]:
+    """List the message files under `path`, which may be a file, a maildir or any directory.
+
+    A directory is searched recursively, in sorted order, and every regular file in it is
+    a message or an mbox, whatever its name. Entries whose names start with a dot are
+    skipped, and so is the `tmp/` folder of a maildir (a folder with `cur/` or `new/`),
+    which holds messages still being written. `mailrep parse` and `mailrep ingest` both
+    read directories this way, so they see the same messages.
+    """
+    if not path.is_dir():
+        return [path]
+    is_maildir = (path / "cur").is_dir() or (path / "new").is_dir()
+    files: list[Path] = []
+    for child in sorted(path.iterdir()):
+        if child.name.startswith(".") or (is_maildir and child.name == "tmp"):
+            continue
+        if child.is_dir():
+            files.extend(list_message_files(child))
+        elif child.is_file():
+            files.append(child)
+    return files
 
 
 def _iter_stream(origin: str, stream: BinaryIO) -> Iterator[RawMessage]:

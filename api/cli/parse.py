@@ -1,8 +1,8 @@
 """`mailrep parse`: parse bounce and complaint messages from files, directories, mboxes or stdin.
 
-Each PATH is a message file, a directory (its regular files, sorted, not
-recursive), an mbox (a file starting with a "From " line, split while it is
-read), or `-` for standard input, which may itself be an mbox. Messages of an
+Each PATH is a message file, a directory (read as `mailrep ingest` reads it: see
+`list_message_files`), an mbox (a file starting with a "From " line, split while
+it is read), or `-` for standard input, which may itself be an mbox. Messages of an
 mbox are named `<basename>#<n>`, counting from 1.
 
 The command needs no settings and no database: it only runs `bounce_parser`.
@@ -19,6 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from api.cli._sources import list_message_files
 from bounce_parser import Report, is_mbox, iter_mbox, parse_message
 
 #: Exit status when at least one PATH could not be read.
@@ -82,7 +83,7 @@ def _reports(paths: list[str]) -> Iterator[tuple[str, Report | None]]:
             yield from _parse_stream("-", sys.stdin.buffer)
             continue
         try:
-            files = _files_under(Path(path))
+            files = list_message_files(Path(path))
         except OSError as exc:
             yield _unreadable(path, exc)
             continue
@@ -92,12 +93,6 @@ def _reports(paths: list[str]) -> Iterator[tuple[str, Report | None]]:
                     yield from _parse_stream(file.name, stream)
             except OSError as exc:
                 yield _unreadable(str(file), exc)
-
-
-def _files_under(path: Path) -> list[Path]:
-    if not path.is_dir():
-        return [path]
-    return sorted(child for child in path.iterdir() if child.is_file())
 
 
 def _unreadable(path: str, exc: OSError) -> tuple[str, None]:

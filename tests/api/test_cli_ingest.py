@@ -42,7 +42,7 @@ def test_ingest_files_mbox_and_directory(
     folder.mkdir()
     (folder / "a.eml").write_bytes(make_dsn("a@example.org"))
     (folder / "b.eml").write_bytes(make_dsn("b@example.org", status="4.2.2"))
-    (folder / "ignored.txt").write_bytes(b"not a message file")
+    (folder / ".ignored.eml").write_bytes(make_dsn("hidden@example.org"))
     mbox = tmp_path / "bounces.mbox"
     mbox.write_bytes(_mbox(make_dsn("c@example.org"), make_dsn("d@example.org")))
 
