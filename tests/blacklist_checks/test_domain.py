@@ -1,8 +1,9 @@
 """End-to-end domain checks against rbldnsd (see conftest.py for the served zones)."""
 
-import time
+from collections import Counter
 from collections.abc import Sequence
 
+import dns.message
 import pytest
 
 from blacklist_checks import (
@@ -133,20 +134,49 @@ async def test_check_targets_health_probe_verdicts(
     assert report.results[0].status is expected
 
 
-async def test_check_targets_dead_zone_costs_one_timeout(
-    resolver: DnsPythonResolver, test_zones: dict[str, Zone]
-) -> None:
-    """Lookups run concurrently: a dead zone costs timeout x (1 + retry), not per target."""
-    targets = [f"192.0.2.{host}" for host in range(100, 116)]
+class _RecordingSilentServer(SilentServer):
+    """A silent server that keeps the query name of every datagram, in arrival order."""
 
-    started = time.perf_counter()
-    report = await check_targets(targets, list(test_zones.values()), resolver)
-    elapsed = time.perf_counter() - started
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        super().__init__()
+
+    def handle(self, packet: bytes, peer: tuple[str, int]) -> None:
+        self.names.append(str(dns.message.from_wire(packet).question[0].name))
+
+
+async def test_check_targets_dead_zone_queried_concurrently(
+    rbldnsd_server: RbldnsdServer, test_zones: dict[str, Zone]
+) -> None:
+    """Every dead-zone name is sent before any is retried, so the zone costs one timeout.
+
+    Asserted on the order of the queries the dead server receives rather than on the
+    wall clock: a checker that serialises lookups retries the first name before it
+    sends the second, however fast or busy the machine is.
+    """
+    targets = [f"192.0.2.{host}" for host in range(100, 116)]
+    options = CheckOptions()
+    with _RecordingSilentServer() as dead_server:
+        resolver = DnsPythonResolver(
+            [rbldnsd_server.address],
+            zone_servers={"dead.test": [dead_server.address]},
+            timeout=0.3,
+        )
+        report = await check_targets(targets, list(test_zones.values()), resolver, options)
+    names = list(dead_server.names)
 
     dead = [item for item in report.results if item.zone == "dead.test"]
     assert len(dead) == 16
     assert all(item.status is ListingStatus.UNKNOWN for item in dead)
-    assert elapsed < 0.3 * 2 * 2
+    counts = Counter(names)
+    assert len(counts) >= 16  # the targets, plus the health probes
+    assert max(counts.values()) <= options.retries + 1
+    first_retry = next(
+        (index for index, name in enumerate(names) if name in names[:index]), len(names)
+    )
+    assert set(names[:first_retry]) == set(counts)
+    # A generous bound against the sequential sum catches serialisation, not a busy machine.
+    assert report.duration < sum(counts.values()) * 0.3 / 2
 
 
 async def test_check_domain_spf_ips_and_domain(
