@@ -9,6 +9,7 @@ from reputation.scoring import limits
 from reputation.scoring.types import (
     VERDICT_RANK,
     Component,
+    ComponentStatus,
     Confidence,
     Level,
     Reputation,
@@ -26,16 +27,18 @@ def combine(
 ) -> Reputation:
     """Add the components' points to 100 and derive the level, confidence and verdict.
 
-    The verdict is the worst of the components' verdicts and of the score's own: a
-    score below `THROTTLE_BELOW` throttles, and a range whose best case is below
-    `HOLD_BELOW` holds. An uncertain input alone never holds.
+    The verdict is the worst of the components' verdicts and of the score's own: an
+    evidence score below `THROTTLE_BELOW` throttles, and a range whose best case is
+    below `HOLD_BELOW` holds. The evidence score counts each uncertain input (status
+    unknown or not enough volume) at its best case, so missing information widens the
+    range and lowers `score`, but never throttles or holds on its own.
     """
     score = _clamp(100.0 + sum(c.points for c in components))
     score_low = _clamp(100.0 + sum(c.points_low for c in components))
     score_high = _clamp(100.0 + sum(c.points_high for c in components))
 
     verdicts = [c.verdict for c in components]
-    if score < limits.THROTTLE_BELOW:
+    if evidence_score(components) < limits.THROTTLE_BELOW:
         verdicts.append(Verdict.THROTTLE)
     if score_high < limits.HOLD_BELOW:
         verdicts.append(Verdict.HOLD)
@@ -54,6 +57,12 @@ def combine(
         computed_at=computed_at,
         ips=tuple(ips),
     )
+
+
+def evidence_score(components: Sequence[Component]) -> float:
+    """Return 100 plus the points of known inputs and the best case of uncertain ones."""
+    total = sum(c.points_high if c.status in _UNCERTAIN else c.points for c in components)
+    return _clamp(100.0 + total)
 
 
 def level_of(score: float) -> Level:
@@ -75,3 +84,6 @@ def confidence_of(width: float) -> Confidence:
 
 def _clamp(value: float) -> float:
     return min(100.0, max(0.0, value))
+
+
+_UNCERTAIN = (ComponentStatus.UNKNOWN, ComponentStatus.NOT_ENOUGH_VOLUME)

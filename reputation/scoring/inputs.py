@@ -35,6 +35,8 @@ class DomainInputs:
     listings: tuple[Listing, ...]
     explicit_ips: tuple[str, ...]
     known_ips: tuple[str, ...]
+    #: False until a blocklist check has run for the domain: its listings are then unknown.
+    blocklists_checked: bool
 
 
 def read_inputs(session: Session, *, tenant_id: int, domain: str, now: datetime) -> DomainInputs:
@@ -52,7 +54,7 @@ def read_inputs(session: Session, *, tenant_id: int, domain: str, now: datetime)
         windows[ComponentKey.HARD_BOUNCE_RATE].append(WindowCounts(days, volume, hard))
         windows[ComponentKey.SENDER_REJECTION_RATE].append(WindowCounts(days, volume, sender))
 
-    explicit, known = _sending_ips(session, tenant_id, domain)
+    explicit, known, checked = _sending_ips(session, tenant_id, domain)
     return DomainInputs(
         domain=domain,
         windows={key: tuple(value) for key, value in windows.items()},
@@ -60,6 +62,7 @@ def read_inputs(session: Session, *, tenant_id: int, domain: str, now: datetime)
         listings=_listings(session, tenant_id, domain),
         explicit_ips=explicit,
         known_ips=known,
+        blocklists_checked=checked,
     )
 
 
@@ -123,14 +126,15 @@ def _listings(session: Session, tenant_id: int, domain: str) -> tuple[Listing, .
 
 def _sending_ips(
     session: Session, tenant_id: int, domain: str
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return the explicitly monitored IPs, and those plus the last check's SPF-derived IPs."""
+) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Return the explicitly monitored IPs, those plus the last check's SPF-derived IPs,
+    and whether a blocklist check has run for the domain."""
     query = select(MonitoredDomain).where(
         MonitoredDomain.tenant_id == tenant_id, MonitoredDomain.domain == domain
     )
     monitored = session.scalar(query)
     if monitored is None:
-        return (), ()
+        return (), (), False
     explicit = tuple(ip.address for ip in monitored.ips)
     known = tuple(view.address for view in sending_ips(session, monitored=monitored))
-    return explicit, known
+    return explicit, known, monitored.last_checked_at is not None

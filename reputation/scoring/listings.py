@@ -2,7 +2,8 @@
 
 A confirmed listing (found by as many consecutive checks as monitoring requires) costs
 its full points. An unconfirmed one may still be a one-off DNS glitch, so it only widens
-the range towards the worse end.
+the range towards the worse end. A target that no blocklist check has ever covered is
+unknown, neither clean nor listed: its range spans every possible listing.
 """
 
 from __future__ import annotations
@@ -26,13 +27,22 @@ class Listing:
     is_confirmed: bool
 
 
-def score_listings(listings: Iterable[Listing], zone_weights: Mapping[str, float]) -> Component:
-    """Score the listings of one domain (with its IPs) or one IP."""
+def score_listings(
+    listings: Iterable[Listing], zone_weights: Mapping[str, float], *, checked: bool
+) -> Component:
+    """Score the listings of one domain (with its IPs) or one IP.
+
+    `checked` is False when no blocklist check has run for the domain yet.
+    """
+    listings = list(listings)
+    key = ComponentKey.BLOCKLISTS
+    if not checked and not listings:
+        worst, reason = -limits.MAX_BLOCKLIST_POINTS, "blocklists_not_checked"
+        return Component(key, ComponentStatus.UNKNOWN, worst / 2, worst, 0.0, Verdict.SEND, reason)
     confirmed = sorted(
         (item for item in listings if item.is_confirmed), key=lambda item: (item.zone, item.target)
     )
     unconfirmed = [item for item in listings if not item.is_confirmed]
-    key = ComponentKey.BLOCKLISTS
 
     def points(items: Iterable[Listing]) -> float:
         weight = sum(zone_weights.get(item.zone, DEFAULT_ZONE_WEIGHT) for item in items)

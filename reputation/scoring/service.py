@@ -123,7 +123,9 @@ def build_reputation(
 ) -> Reputation:
     """Score a domain from its inputs and DNS facts (None: DNS not checked). Pure."""
     components = [score_rate(key, windows) for key, windows in inputs.windows.items()]
-    components.append(score_listings(inputs.listings, zone_weights))
+    components.append(
+        score_listings(inputs.listings, zone_weights, checked=inputs.blocklists_checked)
+    )
     components += [
         score_spf(facts.spf if facts else None),
         score_dmarc(facts.dmarc if facts else None, inputs.daily_volume),
@@ -149,7 +151,7 @@ def _ip_reputations(
     results = []
     for address in addresses:
         own = [item for item in inputs.listings if item.target == address]
-        components = [score_listings(own, zone_weights)]
+        components = [score_listings(own, zone_weights, checked=inputs.blocklists_checked)]
         if facts is None:
             components.append(score_fcrdns_ip(None))
         elif address in checked:
@@ -174,7 +176,9 @@ def send_check_reputation(
     now = clock.now()
     inputs = read_inputs(session, tenant_id=tenant.id, domain=name, now=now)
     components = [score_rate(key, windows) for key, windows in inputs.windows.items()]
-    components.append(score_listings(inputs.listings, zone_weights))
+    components.append(
+        score_listings(inputs.listings, zone_weights, checked=inputs.blocklists_checked)
+    )
     components += _recent_dns_components(session, tenant.id, name, now)
     return combine(name, TargetKind.DOMAIN, components, now)
 

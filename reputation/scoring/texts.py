@@ -69,9 +69,15 @@ _TEMPLATES: dict[str, dict[Language, str]] = {
         Language.EN: "Listed ({count}): {zones}. Request delisting once the cause is fixed.",
         Language.PL: "Wpisy ({count}): {zones}. Po usunięciu przyczyny złóż wniosek o usunięcie.",
     },
+    "blocklists_not_checked": {
+        Language.EN: "Unknown: no blocklist check has run for the domain yet; monitor it to "
+        "check it.",
+        Language.PL: "Nieznane: domena nie była jeszcze sprawdzana na czarnych listach; dodaj ją "
+        "do monitorowania, aby to sprawdzić.",
+    },
     "dns_not_checked": {
-        Language.EN: "Not checked: no DNS server is configured (MAILREP_DNS_SERVERS).",
-        Language.PL: "Nie sprawdzono: brak skonfigurowanego serwera DNS (MAILREP_DNS_SERVERS).",
+        Language.EN: "Unknown: DNS not configured (MAILREP_DNS_SERVERS), not checked.",
+        Language.PL: "Nieznane: DNS nieskonfigurowany (MAILREP_DNS_SERVERS), nie sprawdzono.",
     },
     "dns_not_checked_recently": {
         Language.EN: "Not checked in the last 24 hours; request the domain's reputation to "
@@ -80,8 +86,9 @@ _TEMPLATES: dict[str, dict[Language, str]] = {
         "sprawdzić.",
     },
     "lookup_failed": {
-        Language.EN: "The DNS lookup failed; the result is unknown.",
-        Language.PL: "Zapytanie DNS nie powiodło się; wynik jest nieznany.",
+        Language.EN: "Unknown: DNS unavailable (the lookup timed out or failed), not checked.",
+        Language.PL: "Nieznane: DNS niedostępny (zapytanie przekroczyło czas lub nie powiodło "
+        "się), nie sprawdzono.",
     },
     "spf_missing": {
         Language.EN: "No SPF record: Gmail requires SPF or DKIM from every sender.",

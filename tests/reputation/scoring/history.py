@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -100,6 +101,15 @@ def add_listing(
             delist_url="",
         )
     )
+    session.flush()
+
+
+def mark_checked(
+    session: Session, tenant: Tenant, domain: str, clock: FixedClock, ips: Sequence[str] = ()
+) -> None:
+    """Monitor `domain` and record that a blocklist check ran, finding no listing."""
+    monitored = add_domain(session, tenant=tenant, domain=domain, clock=clock, ips=ips)
+    monitored.last_checked_at = clock.now()
     session.flush()
 
 

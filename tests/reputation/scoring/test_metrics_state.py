@@ -12,7 +12,7 @@ from reputation.scoring.inputs import zone_weights
 from reputation.scoring.metrics_state import make_state_source, read_state
 from reputation.scoring.service import ScoringSetup, compute_reputation
 from tests.conftest import FixedClock
-from tests.reputation.scoring.history import add_events, add_volume, good_resolver
+from tests.reputation.scoring.history import add_events, add_volume, good_resolver, mark_checked
 
 WEIGHTS = zone_weights(load_catalogue())
 
@@ -45,6 +45,7 @@ def test_state_source_feeds_reputation_gauge(
     clock: FixedClock,
 ) -> None:
     add_volume(session, tenant, "example.com", 20_000, clock.now())
+    mark_checked(session, tenant, "example.com", clock)
     compute_reputation(
         session,
         tenant=tenant,

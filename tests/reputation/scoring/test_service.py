@@ -19,7 +19,13 @@ from reputation.scoring.service import (
 from reputation.scoring.types import ComponentKey, ComponentStatus, Confidence, Level, Verdict
 from reputation.tenants import create_tenant
 from tests.conftest import FixedClock
-from tests.reputation.scoring.history import add_events, add_listing, add_volume, good_resolver
+from tests.reputation.scoring.history import (
+    add_events,
+    add_listing,
+    add_volume,
+    good_resolver,
+    mark_checked,
+)
 
 WEIGHTS = zone_weights(load_catalogue())
 DOMAIN = "example.com"
@@ -49,6 +55,7 @@ def test_compute_clean_volume_is_high_send(
     session: Session, tenant: Tenant, clock: FixedClock
 ) -> None:
     add_volume(session, tenant, DOMAIN, 50_000, clock.now())
+    mark_checked(session, tenant, DOMAIN, clock)
     result = compute_reputation(session, tenant=tenant, domain=DOMAIN, setup=_setup(), clock=clock)
     assert result.level is Level.HIGH
     assert result.verdict is Verdict.SEND
