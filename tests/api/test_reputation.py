@@ -17,12 +17,12 @@ from reputation.models import Tenant
 from reputation.scoring.inputs import zone_weights
 from reputation.scoring.service import ScoringSetup
 from reputation.settings import get_settings
-from reputation.tenants import create_tenant
+from reputation.tenants import create_tenant, get_tenant
 from tests.api.cli_support import cli_db, cli_env
 from tests.api.conftest import KeyFactory
 from tests.api.samples import make_dsn
 from tests.conftest import FixedClock
-from tests.reputation.scoring.history import good_resolver
+from tests.reputation.scoring.history import good_resolver, mark_checked
 from tests.reputation.scoring.test_dns_auth import GOOD_ZONE, REVERSE_ZONE
 from tests.reputation.scoring.zone_server import ZoneServer
 
@@ -50,6 +50,85 @@ def _component(body: dict, key: str) -> dict:
     return next(item for item in body["components"] if item["key"] == key)
 
 
+def _mark_checked(app: FastAPI, clock: FixedClock) -> None:
+    """Record a clean blocklist check of example.com for the tenant `make_key` created."""
+    with session_scope(app.state.session_factory) as session:
+        tenant = get_tenant(session, name="acme")
+        mark_checked(session, tenant, "example.com", clock)
+
+
+@pytest.fixture
+def _no_dns(app: FastAPI) -> None:
+    setup = ScoringSetup(zone_weights(load_catalogue()), None)
+    app.dependency_overrides[get_scoring_setup] = lambda: setup
+
+
+@pytest.mark.usefixtures("_no_dns")
+async def test_reputation_no_dns_no_data_sends_with_wide_range(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    response = await client.get(URL, headers=make_key(scope="read"))
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["verdict"], body["confidence"]) == ("send", "low")
+    assert (body["score_low"], body["score_high"]) == (0.0, 100.0)
+    for key in ("spf", "dmarc", "mx", "fcrdns"):
+        assert (_component(body, key)["status"], _component(body, key)["reason_code"]) == (
+            "unknown",
+            "dns_not_checked",
+        )
+    blocklists = _component(body, "blocklists")
+    assert (blocklists["status"], blocklists["reason_code"]) == (
+        "unknown",
+        "blocklists_not_checked",
+    )
+
+
+@pytest.mark.usefixtures("_no_dns")
+@pytest.mark.parametrize(
+    ("language", "spf_reason", "blocklist_reason"),
+    [
+        (
+            "en",
+            "SPF: Unknown: DNS not configured (MAILREP_DNS_SERVERS), not checked.",
+            "Blocklists: Unknown: no blocklist check has run for the domain yet",
+        ),
+        (
+            "pl",
+            "SPF: Nieznane: DNS nieskonfigurowany (MAILREP_DNS_SERVERS), nie sprawdzono.",
+            "Czarne listy: Nieznane: domena nie była jeszcze sprawdzana na czarnych listach",
+        ),
+    ],
+)
+async def test_reputation_no_dns_reasons_localised(
+    client: httpx.AsyncClient,
+    make_key: KeyFactory,
+    language: str,
+    spf_reason: str,
+    blocklist_reason: str,
+) -> None:
+    headers = make_key(scope="read") | {"Accept-Language": language}
+
+    body = (await client.get(URL, headers=headers)).json()
+
+    assert body["language"] == language
+    assert _component(body, "spf")["reason"] == spf_reason
+    assert _component(body, "blocklists")["reason"].startswith(blocklist_reason)
+
+
+@pytest.mark.usefixtures("_no_dns")
+async def test_send_check_new_domain_without_dns_sends(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    body = {"from_domain": "example.com", "recipients": ["jan@example.org"]}
+
+    response = await client.post("/v1/send-check", json=body, headers=make_key())
+
+    assert response.status_code == 200
+    assert response.json()["reputation"]["verdict"] == "send"
+
+
 async def test_reputation_no_volume_is_range(
     client: httpx.AsyncClient, make_key: KeyFactory
 ) -> None:
@@ -65,12 +144,13 @@ async def test_reputation_no_volume_is_range(
 
 
 async def test_reputation_clean_volume_is_high_send(
-    client: httpx.AsyncClient, make_key: KeyFactory
+    client: httpx.AsyncClient, make_key: KeyFactory, app: FastAPI, clock: FixedClock
 ) -> None:
     headers = make_key()
     await client.post(
         "/v1/sends", json={"from_domain": "example.com", "count": 50_000}, headers=headers
     )
+    _mark_checked(app, clock)
 
     body = (await client.get(URL, headers=headers)).json()
 
@@ -214,12 +294,13 @@ async def test_sends_read_key_is_403(client: httpx.AsyncClient, make_key: KeyFac
 
 
 async def test_send_check_includes_reputation(
-    client: httpx.AsyncClient, make_key: KeyFactory
+    client: httpx.AsyncClient, make_key: KeyFactory, app: FastAPI, clock: FixedClock
 ) -> None:
     headers = make_key()
     await client.post(
         "/v1/sends", json={"from_domain": "example.com", "count": 50_000}, headers=headers
     )
+    _mark_checked(app, clock)
     await client.get(URL, headers=headers)
     body = {"from_domain": "example.com", "recipients": ["jan@example.org"]}
 
