@@ -107,6 +107,9 @@ def alembic_config(url: str) -> Any:
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(ALEMBIC_INI.parent / "alembic"))
     config.attributes["database_url"] = url
+    # alembic.ini's logging section is for the plain `alembic` command; applied here it
+    # would replace mailrep's JSON handler and print plain-text lines among JSON ones.
+    config.attributes["skip_logging_config"] = True
     return config
 
 

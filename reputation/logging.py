@@ -2,7 +2,9 @@
 
 Context bound with `structlog.contextvars.bind_contextvars` (request_id,
 job_run_id, tenant_id) is merged into every event. The standard library's
-loggers (uvicorn, SQLAlchemy, Alembic) are routed through the same renderer.
+loggers (uvicorn, SQLAlchemy, Alembic, APScheduler) are routed through the same
+renderer, so in json mode every line on stderr is one JSON object. APScheduler logs
+three info lines per job run, so its logger stays at warning unless the level is debug.
 Email addresses are logged only at debug level, which production does not enable.
 """
 
@@ -58,3 +60,5 @@ def configure_logging(*, log_format: Literal["console", "json"], log_level: str 
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    quiet_level = level if level == logging.DEBUG else max(level, logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(quiet_level)

@@ -28,6 +28,7 @@ def register(subparsers: Any) -> None:
 def run_db_upgrade(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
+        setup_logging(settings)
         upgrade_database(settings.database_url)
     except CommandError as exc:
         return fail(str(exc))
@@ -44,9 +45,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings()
-        _prepare_schema(settings.database_url)
-        # After the migrations, because Alembic's env.py applies alembic.ini's logging.
         setup_logging(settings)
+        _prepare_schema(settings.database_url)
     except CommandError as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:

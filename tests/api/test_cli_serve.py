@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -148,6 +149,15 @@ def test_mailrep_processes_serve_and_ingest_over_http(
     )
     assert again.stdout.decode().strip().startswith("read 3, new 0, duplicates 3,")
     assert len(listing["items"]) == 3
+
+
+def test_mailrep_serve_logs_json_lines_only(server: str, tmp_path: Path) -> None:
+    """The migrations of the fresh database log through the same JSON renderer as the app."""
+    written = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    complete = written[: written.rfind("\n") + 1].splitlines()
+
+    records = [json.loads(line) for line in complete]  # fails on any plain-text line
+    assert "alembic.runtime.migration" in {record.get("logger") for record in records}
 
 
 def test_mailrep_process_bad_key_stops_ingest(server: str, process_env: dict[str, str]) -> None:
