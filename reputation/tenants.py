@@ -34,6 +34,8 @@ from reputation.settings import is_placeholder_secret
 KEY_PREFIX = "mr"
 _KEY_PATTERN = re.compile(r"mr_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})")
 _STREAM_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+# Tenant names appear in URLs, metric labels, CLI arguments and file names.
+_TENANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
 #: `last_used_at` is written at most this often, so authentication rarely writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -70,9 +72,10 @@ def create_tenant(
 
     Raises:
         ConflictError: a tenant with this name exists.
-        ValueError: the language, complaint scope, default stream name, webhook URL
-            or webhook secret is invalid.
+        ValueError: the name, language, complaint scope, default stream name, webhook
+            URL or webhook secret is invalid.
     """
+    _check_tenant_name(name)
     language = Language(language)
     complaint_scope = ComplaintScope(complaint_scope)
     _check_stream_name(default_stream)
@@ -140,6 +143,14 @@ def _check_webhook(url: str | None, secret: str | None) -> None:
         raise ValueError(f"webhook URL {url!r} must start with http:// or https://")
     if secret is not None and is_placeholder_secret(secret):
         raise ValueError("webhook secret is a placeholder; generate a random secret")
+
+
+def _check_tenant_name(name: str) -> None:
+    if not _TENANT_NAME.fullmatch(name):
+        raise ValueError(
+            f"tenant name {name!r} must be 1 to 63 letters, digits, '.', '_' or '-',"
+            f" starting with a letter or digit ({_TENANT_NAME.pattern})"
+        )
 
 
 def _check_stream_name(name: str) -> None:

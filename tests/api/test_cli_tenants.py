@@ -38,6 +38,17 @@ def test_tenant_create_twice_fails_with_one_line(
     assert err == "mailrep: tenant 'acme' already exists\n"
 
 
+def test_tenant_create_bad_name_fails_naming_the_rule(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["tenant", "create", "bad name!"])
+    err = capsys.readouterr().err
+
+    assert code == 1
+    assert err.startswith("mailrep: tenant name 'bad name!' must be 1 to 63 letters, digits")
+    assert err.count("\n") == 1
+
+
 def test_apikey_create_prints_key_alone(
     cli_db: str, session: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -38,6 +38,19 @@ def test_create_tenant_invalid_language_raises(session: Session, clock: FixedClo
         create_tenant(session, name="beta", clock=clock, language="de")
 
 
+@pytest.mark.parametrize("name", ["bad name!", "", "-acme", ".acme", "acme/x", "a" * 64, "żabka"])
+def test_create_tenant_invalid_name_raises(session: Session, clock: FixedClock, name: str) -> None:
+    with pytest.raises(ValueError, match="letters, digits"):
+        create_tenant(session, name=name, clock=clock)
+
+    assert session.scalar(select(Tenant.id)) is None
+
+
+@pytest.mark.parametrize("name", ["a", "Acme", "acme-pl.2026_eu", "a" * 63])
+def test_create_tenant_valid_name_accepted(session: Session, clock: FixedClock, name: str) -> None:
+    assert create_tenant(session, name=name, clock=clock).name == name
+
+
 @pytest.mark.parametrize(
     ("url", "secret", "problem"),
     [
