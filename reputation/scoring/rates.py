@@ -3,7 +3,9 @@
 A rate measured on few recipients is uncertain, so each rate is bounded by its 95 %
 Wilson score interval and the points are given as a range. Below `MIN_VOLUME`
 recipients the component is "not enough volume" and its best estimate is the middle of
-that range, never zero: no data is not good data.
+that range, never zero: no data is not good data. Its verdict stays `send` unless even
+the interval's lower bound reaches the warning limit, which is evidence, not missing
+data: then it throttles (never holds, because the count is small).
 """
 
 from __future__ import annotations
@@ -99,6 +101,10 @@ def _score_window(key: ComponentKey, rule: _RateRule, window: WindowCounts) -> C
     if window.volume < limits.MIN_VOLUME:
         params["min_volume"] = limits.MIN_VOLUME
         status = ComponentStatus.NOT_ENOUGH_VOLUME
+        if low_rate >= rule.warn:
+            params |= {"lowest_rate": low_rate, "limit": rule.warn}
+            reason = "rate_high_on_little_volume"
+            return _uncertain(key, rule, status, interval, reason, params, Verdict.THROTTLE)
         return _uncertain(key, rule, status, interval, "not_enough_volume", params)
 
     rate = window.events / window.volume
@@ -118,6 +124,7 @@ def _uncertain(
     interval: tuple[float, float],
     reason: str,
     params: dict[str, Param],
+    verdict: Verdict = Verdict.SEND,
 ) -> Component:
     """Return a component whose best estimate is the middle of the interval's points."""
     best = -limits.points_for(interval[0], rule.curve)
@@ -128,7 +135,7 @@ def _uncertain(
         points=(best + worst) / 2,
         points_low=worst,
         points_high=best,
-        verdict=Verdict.SEND,
+        verdict=verdict,
         reason=reason,
         params=params,
     )

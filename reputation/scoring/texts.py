@@ -41,6 +41,13 @@ _TEMPLATES: dict[str, dict[Language, str]] = {
         Language.PL: "Za mały wolumen: {volume} odbiorców w oknie {days}-dniowym, do wiarygodnego "
         "pomiaru potrzeba co najmniej {min_volume}.",
     },
+    "rate_high_on_little_volume": {
+        Language.EN: "{events} of {volume} recipients in a {days}-day window: too few for a "
+        "reliable rate, but even its lower bound {lowest_rate} reaches {limit}: slow down.",
+        Language.PL: "{events} z {volume} odbiorców w oknie {days}-dniowym: za mało do "
+        "wiarygodnego pomiaru, ale nawet dolna granica {lowest_rate} osiąga {limit}: zwolnij "
+        "wysyłkę.",
+    },
     "rate_ok": {
         Language.EN: "{rate} over a {days}-day window ({events} of {volume}), below {limit}.",
         Language.PL: "{rate} w oknie {days}-dniowym ({events} z {volume}), poniżej {limit}.",

@@ -64,7 +64,7 @@ def _no_dns(app: FastAPI) -> None:
 
 
 @pytest.mark.usefixtures("_no_dns")
-async def test_reputation_no_dns_no_data_sends_with_wide_range(
+async def test_reputation_nothing_known_sends_wide_range(
     client: httpx.AsyncClient, make_key: KeyFactory
 ) -> None:
     response = await client.get(URL, headers=make_key(scope="read"))

@@ -65,6 +65,23 @@ def test_score_rate_little_volume_is_range_not_zero(volume: int) -> None:
     assert component.verdict is Verdict.SEND
 
 
+@pytest.mark.parametrize(("key", "events"), [(COMPLAINTS, 1), (COMPLAINTS, 40), (BOUNCES, 60)])
+def test_score_rate_little_volume_clear_excess_throttles(key: ComponentKey, events: int) -> None:
+    volume = 1 if events == 1 else limits.MIN_VOLUME - 100
+    component = score_rate(key, [WindowCounts(30, volume, events)])
+    assert component.status is ComponentStatus.NOT_ENOUGH_VOLUME
+    assert component.reason == "rate_high_on_little_volume"
+    assert component.verdict is Verdict.THROTTLE
+    assert float(component.params["lowest_rate"]) >= float(component.params["limit"])
+
+
+@pytest.mark.parametrize(("key", "events"), [(COMPLAINTS, 1), (BOUNCES, 20)])
+def test_score_rate_little_volume_plausible_rate_sends(key: ComponentKey, events: int) -> None:
+    component = score_rate(key, [WindowCounts(30, limits.MIN_VOLUME - 100, events)])
+    assert component.reason == "not_enough_volume"
+    assert component.verdict is Verdict.SEND
+
+
 def test_score_rate_more_events_than_volume_is_unknown() -> None:
     component = score_rate(BOUNCES, [WindowCounts(7, 3, 40)])
     assert component.status is ComponentStatus.UNKNOWN

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from blacklist_checks import SpfResult, SpfStatus
 from reputation.models import Language
+from reputation.scoring.auth_components import score_spf
+from reputation.scoring.listings import score_listings
 from reputation.scoring.rates import WindowCounts, score_rate
 from reputation.scoring.texts import describe, describe_verdict, template_names
-from reputation.scoring.types import ComponentKey, Verdict
+from reputation.scoring.types import Component, ComponentKey, Verdict
 
 
 def test_templates_exist_in_both_languages() -> None:
@@ -38,3 +41,37 @@ def test_describe_not_enough_volume_both_languages() -> None:
 @pytest.mark.parametrize("verdict", list(Verdict))
 def test_describe_verdict_differs_per_language(verdict: Verdict) -> None:
     assert describe_verdict(verdict, Language.EN) != describe_verdict(verdict, Language.PL)
+
+
+def test_describe_high_rate_on_little_volume_both_languages() -> None:
+    component = score_rate(ComponentKey.COMPLAINT_RATE, [WindowCounts(30, 400, 40)])
+    english = describe(component, Language.EN)
+    polish = describe(component, Language.PL)
+    assert "lower bound" in english
+    assert "0.10 %" in english
+    assert "dolna granica" in polish
+    assert "0,10 %" in polish
+
+
+@pytest.mark.parametrize(
+    ("component", "english", "polish"),
+    [
+        (score_spf(None), "DNS not configured", "DNS nieskonfigurowany"),
+        (
+            score_spf(SpfResult("example.com", SpfStatus.TEMPERROR, None, 0, 0, (), ())),
+            "DNS unavailable",
+            "DNS niedostępny",
+        ),
+        (
+            score_listings([], {}, checked=False),
+            "no blocklist check",
+            "nie była jeszcze sprawdzana",
+        ),
+    ],
+    ids=["dns_not_checked", "lookup_failed", "blocklists_not_checked"],
+)
+def test_describe_unknown_states_both_languages(
+    component: Component, english: str, polish: str
+) -> None:
+    assert english in describe(component, Language.EN)
+    assert polish in describe(component, Language.PL)

@@ -55,7 +55,7 @@ def _by_key(result: Reputation) -> dict[ComponentKey, tuple[ComponentStatus, str
     return {item.key: (item.status, item.reason) for item in result.components}
 
 
-def test_no_data_no_dns_never_checked_sends_with_wide_range() -> None:
+def test_build_nothing_known_sends_wide_range() -> None:
     result = build_reputation(_inputs(0, checked=False), None, WEIGHTS, NOW)
 
     assert result.verdict is Verdict.SEND
