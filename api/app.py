@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
+from api.deps import session_slots
 from api.docs import install_docs
 from api.errors import V1_ERROR_RESPONSES, install_error_handlers
 from api.health import router as health_router
@@ -63,8 +63,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
-    # Serialises request sessions on SQLite, which takes one writer at a time (see deps).
-    app.state.session_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    # Bounds concurrent request sessions to what the database can serve (see deps).
+    app.state.session_slots = session_slots(engine)
     app.state.clock = clock or SystemClock()
 
     install_error_handlers(app)

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, Unauthorized
@@ -27,6 +28,8 @@ from reputation.errors import AuthenticationError
 from reputation.models import ApiScope, Tenant
 from reputation.settings import Settings
 
+# Without a queue pool each session opens its own connection; this caps them per process.
+_UNPOOLED_SLOTS = 20
 _SCOPE_RANK = {ApiScope.READ: 0, ApiScope.WRITE: 1, ApiScope.ADMIN: 2}
 
 
@@ -58,15 +61,35 @@ def get_session_factory(request: Request) -> sessionmaker[Session]:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield one session per request: committed when the route returns, else rolled back.
 
-    On SQLite the session also holds the app's `session_lock`. SQLite admits one writer
-    at a time, and a transaction that read before another writer committed fails with
-    "database is locked" instead of waiting, so requests take turns here. The lock is an
-    asyncio lock, so waiting requests hold no worker thread that the holder needs.
+    The session first takes one of the app's `session_slots`, an asyncio semaphore with
+    as many slots as the request sessions may hold connections at once (see
+    `session_slots`). A request session keeps its connection from the first statement
+    (authentication, in a worker thread) to the commit, across awaits such as reading
+    the body. Without the slots, more requests than pooled connections park worker
+    threads in the pool's checkout wait, while the requests holding the connections
+    need those same threads to finish: the threadpool starves until the pool timeout.
+    A request waiting for a slot waits in the event loop and holds neither.
     """
-    lock: asyncio.Lock | None = request.app.state.session_lock
+    slots: asyncio.Semaphore = request.app.state.session_slots
     factory: sessionmaker[Session] = request.app.state.session_factory
-    async with lock or contextlib.nullcontext(), _committed_session(factory) as session:
+    async with slots, _committed_session(factory) as session:
         yield session
+
+
+def session_slots(engine: Engine) -> asyncio.Semaphore:
+    """Return the semaphore that bounds concurrent request sessions on `engine`.
+
+    SQLite admits one writer at a time, and a transaction that read before another
+    writer committed fails with "database is locked" instead of waiting, so requests
+    take turns (one slot). On a queue pool the slots equal its base size, so request
+    sessions never wait in the pool, and its overflow stays free for sessions opened
+    outside a request (scheduled jobs, streamed exports, /metrics).
+    """
+    if engine.dialect.name == "sqlite":
+        return asyncio.Semaphore(1)
+    pool = engine.pool
+    size = pool.size() if isinstance(pool, QueuePool) else _UNPOOLED_SLOTS
+    return asyncio.Semaphore(max(size, 1))
 
 
 @contextlib.asynccontextmanager
