@@ -5,10 +5,11 @@ delivers alert emails and every webhook of the shared outbox.
 
 Two jobs run in every replica. Every `election_seconds`, `elect` takes the leader lock
 or confirms that it still holds it. Every `tick_seconds`, `tick` runs in the leader only:
-it checks each monitored domain whose `next_check_at` has passed, then delivers pending
-alert emails and webhooks. Every `soft_bounce_expiry_seconds` (an hour by default),
-`expire_soft_bounces` runs in the leader only and deletes soft-bounce days that fell out
-of the soft-bounce window. All logic lives in `reputation.monitoring.checks` and
+it checks each monitored domain whose `next_check_at` has passed, stores a reputation
+snapshot of each domain checked, then delivers pending alert emails and webhooks. Every
+`soft_bounce_expiry_seconds` (an hour by default), `expire_soft_bounces` runs in the
+leader only and deletes soft-bounce days that fell out of the soft-bounce window. All
+logic lives in `reputation.monitoring.checks`, `reputation.scoring.service` and
 `reputation.suppression_writer`; the jobs only bind a `job_run_id`, call it, and log one
 summary line.
 """
@@ -41,6 +42,8 @@ from reputation.monitoring.checks import (
 )
 from reputation.monitoring.leader import LeaderLease
 from reputation.monitoring.models import CheckTrigger, MonitoredDomain
+from reputation.scoring.inputs import zone_weights
+from reputation.scoring.service import ScoringSetup, score_after_check
 from reputation.settings import Settings
 from reputation.suppression_writer import expire_soft_bounce_days
 
@@ -119,7 +122,9 @@ class MonitorScheduler:
 
     async def shutdown(self) -> None:
         """Stop the jobs, give up leadership and close the webhook client."""
-        self._scheduler.shutdown(wait=False)
+        # Tests run a job once without `start`, then shut down the same way.
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
         async with self._ticking:
             await asyncio.to_thread(self.lease.release)
         self._http.close()
@@ -169,9 +174,11 @@ class MonitorScheduler:
         with structlog.contextvars.bound_contextvars(job_run_id=uuid.uuid4().hex[:16]):
             due = await asyncio.to_thread(self._due_domains) if self.monitor else []
             semaphore = asyncio.Semaphore(self.schedule.max_concurrent_checks)
-            outcomes = await asyncio.gather(
+            results = await asyncio.gather(
                 *(self._check(semaphore, tenant_id, domain) for tenant_id, domain in due)
             )
+            outcomes = [checked for checked, _ in results]
+            snapshots = [stored for _, stored in results]
             emails, webhooks = await deliver_alerts(
                 self.smtp,
                 self._session_factory,
@@ -184,13 +191,17 @@ class MonitorScheduler:
                     "monitor_tick_done",
                     checked=sum(outcomes),
                     failed=len(outcomes) - sum(outcomes),
+                    snapshots_failed=sum(outcome is False for outcome in snapshots),
                     emails_sent=emails.sent,
                     emails_failed=emails.failed,
                     webhooks_delivered=webhooks.delivered,
                     webhooks_failed=webhooks.failed,
                 )
 
-    async def _check(self, semaphore: asyncio.Semaphore, tenant_id: int, domain: str) -> bool:
+    async def _check(
+        self, semaphore: asyncio.Semaphore, tenant_id: int, domain: str
+    ) -> tuple[bool, bool | None]:
+        """Check one domain; return whether the check and its snapshot (None: not tried) worked."""
         assert self.monitor is not None, "domains are only due when checks are enabled"
         async with semaphore:
             try:
@@ -208,8 +219,29 @@ class MonitorScheduler:
                 )
                 # Postponed by a whole interval, so a failing domain is not retried every tick.
                 await asyncio.to_thread(self._postpone, tenant_id, domain)
-                return False
-            return True
+                return False, None
+            return True, await self._store_snapshot(tenant_id, domain)
+
+    async def _store_snapshot(self, tenant_id: int, domain: str) -> bool:
+        assert self.monitor is not None, "domains are only checked when checks are enabled"
+        setup = ScoringSetup(zone_weights(self.monitor.zones), self.monitor.resolver)
+        try:
+            await asyncio.to_thread(
+                score_after_check,
+                self._session_factory,
+                tenant_id=tenant_id,
+                domain=domain,
+                setup=setup,
+                clock=self._clock,
+            )
+        # The check itself is stored; a failed snapshot only leaves a gap in the history,
+        # so any error is logged and counted rather than ending the tick.
+        except Exception as exc:
+            _log.error(
+                "reputation_snapshot_failed", domain=domain, tenant_id=tenant_id, error=repr(exc)
+            )
+            return False
+        return True
 
     def _due_domains(self) -> list[tuple[int, str]]:
         # NOTE: two tenants monitoring the same domain get separate checks, so its DNS

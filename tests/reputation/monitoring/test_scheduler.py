@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import structlog.testing
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,13 +29,16 @@ from reputation.db import (
     upgrade_database,
 )
 from reputation.models import WebhookDelivery
+from reputation.monitoring import scheduler as scheduler_module
 from reputation.monitoring.alerts import SmtpConfig
 from reputation.monitoring.checks import Monitor, ScheduleConfig
 from reputation.monitoring.leader import LeaderLease
 from reputation.monitoring.models import CheckRun
 from reputation.monitoring.scheduler import MonitorScheduler
+from reputation.scoring.models import ReputationSnapshot
 from tests.conftest import FixedClock, create_postgres_database, drop_postgres_database
 from tests.reputation.monitoring.conftest import (
+    MONITORED_DOMAIN,
     Listings,
     SmtpSink,
     WebhookReceiver,
@@ -274,3 +278,56 @@ async def test_scheduler_without_dns_still_delivers_webhooks(
 
     assert webhook_receiver.payloads() == [{"type": "contact.suppressed"}]
     assert _runs(session_factory) == []
+
+
+def _snapshot_targets(session_factory: sessionmaker[Session]) -> list[str]:
+    with session_scope(session_factory) as session:
+        return list(session.scalars(select(ReputationSnapshot.target)))
+
+
+async def test_scheduler_tick_stores_reputation_snapshot(
+    monitor: Monitor,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    listings: Listings,
+) -> None:
+    make_monitored_tenant(session_factory, clock, alert_email=None)
+    scheduler = MonitorScheduler(_fast(monitor), engine, session_factory, clock)
+    try:
+        await scheduler.tick()
+    finally:
+        await scheduler.shutdown()
+
+    assert len(await asyncio.to_thread(_runs, session_factory)) == 1
+    assert MONITORED_DOMAIN in await asyncio.to_thread(_snapshot_targets, session_factory)
+
+
+async def test_scheduler_tick_snapshot_failure_keeps_check(
+    monitor: Monitor,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    listings: Listings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A failing snapshot is logged and counted; the check it follows is kept."""
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(scheduler_module, "score_after_check", fail)
+    make_monitored_tenant(session_factory, clock, alert_email=None)
+    scheduler = MonitorScheduler(_fast(monitor), engine, session_factory, clock)
+    try:
+        with structlog.testing.capture_logs() as logs:
+            await scheduler.tick()
+    finally:
+        await scheduler.shutdown()
+
+    assert len(await asyncio.to_thread(_runs, session_factory)) == 1
+    assert await asyncio.to_thread(_snapshot_targets, session_factory) == []
+    events = {entry["event"]: entry for entry in logs}
+    assert "reputation_snapshot_failed" in events
+    assert events["monitor_tick_done"]["snapshots_failed"] == 1
+    assert events["monitor_tick_done"]["checked"] == 1
