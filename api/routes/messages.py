@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.body import read_limited_body, require_media_type
 from api.deps import ClockDep, SessionDep, SettingsDep, WriteKey
@@ -55,6 +55,10 @@ class ActionOut(BaseModel):
     action: Action
     reason: str
     suppressed_stream: str | None
+    skipped: bool = Field(
+        description="The address is empty or unusable (a feedback report with the recipient "
+        "redacted), so the action was not carried out and nothing was suppressed."
+    )
 
 
 class IngestOut(BaseModel):

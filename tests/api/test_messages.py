@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from reputation.settings import Settings
 from tests.api.conftest import KeyFactory
 from tests.api.samples import make_dsn
+from tests.reputation.samples import make_arf
 
 RFC822 = {"Content-Type": "message/rfc822"}
 
@@ -38,6 +39,7 @@ async def test_post_message_hard_bounce_is_201_and_suppresses(
             "action": "suppress_all",
             "reason": "userunknown",
             "suppressed_stream": "*",
+            "skipped": False,
         }
     ]
 
@@ -80,6 +82,23 @@ async def test_post_message_other_media_type_is_415(
 
     assert response.status_code == 415
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_post_message_redacted_complaint_is_skipped_not_suppressed(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    """A feedback loop that redacts the recipient (RFC 6590) names no one to suppress."""
+    headers = make_key(scope="write") | RFC822
+
+    response = await client.post("/v1/messages", content=make_arf(""), headers=headers)
+    listed = await client.get("/v1/suppressions", headers=headers)
+
+    assert response.status_code == 201
+    assert response.json()["kind"] == "feedback_report"
+    assert [
+        (a["address"], a["skipped"], a["suppressed_stream"]) for a in response.json()["actions"]
+    ] == [("", True, None)]
+    assert listed.json()["items"] == []
 
 
 @pytest.mark.parametrize(("how", "value"), [("query", "marketing"), ("header", "marketing")])
