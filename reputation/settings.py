@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     dns_servers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     dnsbl_zones_file: Path | None = None
     spamhaus_dqs_key: SecretStr | None = None
+    api_key: SecretStr | None = Field(
+        default=None, description="write-scope key for `mailrep ingest --server`"
+    )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "mailrep@localhost"

@@ -3,7 +3,9 @@
 `ingest` reads files, maildirs, directories of `*.eml`, mboxes or stdin (`-`, so an
 MTA can pipe a bounce straight in) and hands each message to the local database or,
 with `--server`, to a running mailrep's `POST /v1/messages`. Each message is its own
-transaction, so one bad message does not undo the others.
+transaction, so one bad message does not undo the others. The `--server` key comes from
+`--api-key`, `--api-key-file` or `MAILREP_API_KEY`; a key on the command line is visible
+to every local user in `ps`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -79,7 +82,20 @@ def register(subparsers: Any) -> None:
     )
     ingest.add_argument("--stream", help="stream of every message (default: from its headers)")
     ingest.add_argument("--server", metavar="URL", help="send to a running mailrep API instead")
-    ingest.add_argument("--api-key", help="API key with write scope, for --server")
+    key = ingest.add_mutually_exclusive_group()
+    key.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API key with write scope, for --server; other users see it in `ps`, so prefer "
+        "--api-key-file or MAILREP_API_KEY",
+    )
+    key.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        type=Path,
+        help="read the --server key from the first line of PATH; without either option the "
+        "key comes from MAILREP_API_KEY",
+    )
     ingest.set_defaults(handler=run_ingest)
 
     reparse = subparsers.add_parser(
@@ -90,8 +106,6 @@ def register(subparsers: Any) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    if args.server and not args.api_key:
-        return fail("--server needs --api-key (a key with write scope)")
     try:
         ingester = _remote(args) if args.server else _local(args)
     except CommandError as exc:
@@ -149,7 +163,33 @@ def _describe(exc: BaseException) -> str:
 
 
 def _remote(args: argparse.Namespace) -> Ingester:
-    return RemoteIngester(args.server, args.api_key, args.stream)
+    return RemoteIngester(args.server, _api_key(args), args.stream)
+
+
+def _api_key(args: argparse.Namespace) -> str:
+    """Return the key from --api-key, else --api-key-file, else MAILREP_API_KEY.
+
+    Raises:
+        CommandError: none is given, or the key file cannot be read or is empty.
+    """
+    if args.api_key:
+        return str(args.api_key)
+    if args.api_key_file is not None:
+        try:
+            lines = args.api_key_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read --api-key-file: {exc}") from exc
+        key = lines[0].strip() if lines else ""
+        if not key:
+            raise CommandError(f"--api-key-file {args.api_key_file} is empty")
+        return key
+    secret = load_settings().api_key
+    if secret is None or not secret.get_secret_value().strip():
+        raise CommandError(
+            "--server needs an API key with write scope: MAILREP_API_KEY, --api-key-file "
+            "or --api-key"
+        )
+    return secret.get_secret_value().strip()
 
 
 def _local(args: argparse.Namespace) -> Ingester:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -154,12 +159,15 @@ def test_ingest_two_tenants_needs_tenant_option(
 
 
 def test_ingest_server_without_key_fails(
-    cli_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.delenv("MAILREP_API_KEY", raising=False)
+    get_settings.cache_clear()
+
     code = main(["ingest", "-", "--server", "http://127.0.0.1:9"])
 
     assert code == 1
-    assert "--api-key" in capsys.readouterr().err
+    assert "MAILREP_API_KEY" in capsys.readouterr().err
 
 
 def test_reparse_prints_summary(
@@ -245,3 +253,111 @@ def test_ingest_terminal_shows_progress_on_stderr(
     assert "ingest: " in captured.err
     assert "1msg" in captured.err.replace(" ", "")
     assert captured.out.strip().startswith("read 1, new 1,")
+
+
+class _KeyRecorder(BaseHTTPRequestHandler):
+    """Answers `POST /v1/messages` like mailrep and records each Authorization header."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.seen.append(self.headers["Authorization"])
+        body = json.dumps({"duplicate": False, "kind": "delivery_status", "actions": []})
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def key_server() -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server; yields its URL and the Authorization headers it received."""
+    seen: ClassVar[list[str]] = []
+    handler = type("Handler", (_KeyRecorder,), {"seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.mark.parametrize("source", ["environment", "file", "option"])
+def test_ingest_server_key_sources_are_sent(
+    cli_env: dict[str, str],
+    key_server: tuple[str, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+) -> None:
+    url, seen = key_server
+    message = tmp_path / "a.eml"
+    message.write_bytes(make_dsn("a@example.org"))
+    command = ["ingest", str(message), "--server", url]
+    if source == "environment":
+        monkeypatch.setenv("MAILREP_API_KEY", "mr_from_env")
+        get_settings.cache_clear()
+    elif source == "file":
+        key_file = tmp_path / "key"
+        key_file.write_text("mr_from_file\n")
+        command += ["--api-key-file", str(key_file)]
+    else:
+        command += ["--api-key", "mr_from_option"]
+
+    code = main(command)
+
+    assert code == 0, capsys.readouterr().err
+    expected = {"environment": "mr_from_env", "file": "mr_from_file", "option": "mr_from_option"}
+    assert seen == [f"Bearer {expected[source]}"]
+
+
+def test_ingest_server_key_file_beats_environment(
+    cli_env: dict[str, str],
+    key_server: tuple[str, list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, seen = key_server
+    monkeypatch.setenv("MAILREP_API_KEY", "mr_from_env")
+    get_settings.cache_clear()
+    key_file = tmp_path / "key"
+    key_file.write_text("mr_from_file\n")
+    message = tmp_path / "a.eml"
+    message.write_bytes(make_dsn("a@example.org"))
+
+    code = main(["ingest", str(message), "--server", url, "--api-key-file", str(key_file)])
+
+    assert code == 0
+    assert seen == ["Bearer mr_from_file"]
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_ingest_server_empty_key_file_fails(
+    cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text(content)
+
+    code = main(["ingest", "-", "--server", "http://127.0.0.1:9", "--api-key-file", str(key_file)])
+
+    assert code == 1
+    assert "is empty" in capsys.readouterr().err
+
+
+def test_ingest_server_missing_key_file_fails(
+    cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "absent"
+
+    code = main(["ingest", "-", "--server", "http://127.0.0.1:9", "--api-key-file", str(missing)])
+
+    assert code == 1
+    assert "cannot read --api-key-file" in capsys.readouterr().err
