@@ -9,7 +9,10 @@ Stream of a returned message: the `stream` argument when the caller knows it.
 Otherwise it is the `X-Mailrep-Stream` header that the sender put on its outgoing
 mail, read from the copy of the original headers inside the bounce or complaint.
 Without either, it is the tenant's default stream. A header naming a stream the
-tenant does not have is ignored.
+tenant does not have yet creates that stream, so a complaint about a newsletter
+tagged `newsletter` stays on that stream instead of falling back to the default
+(usually `transactional`, where it would stop invoice reminders). Streams are
+created this way only while the tenant has fewer than `MAX_STREAMS_FROM_HEADERS`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import bounce_parser
 from bounce_parser import Report, ReportKind, parse_message
 from reputation import metrics
 from reputation.clock import Clock
-from reputation.errors import MessageTooLargeError, UnknownStreamError
+from reputation.errors import ConflictError, MessageTooLargeError, UnknownStreamError
 from reputation.models import Message, Tenant
 from reputation.recipient_events import (
     AppliedAction,
@@ -40,12 +43,15 @@ from reputation.recipient_events import (
 )
 from reputation.settings import Settings, get_settings
 from reputation.suppression_writer import SoftBouncePolicy
-from reputation.tenants import list_streams
+from reputation.tenants import add_stream, list_streams
 
 STREAM_HEADER = "X-Mailrep-Stream"
 _STREAM_HEADER_LINE = re.compile(
     rb"^X-Mailrep-Stream:[ \t]*([A-Za-z0-9_.-]{1,64})[ \t]*\r?$", re.IGNORECASE | re.MULTILINE
 )
+#: Streams a tenant may have before headers stop creating new ones; a sender
+#: that writes arbitrary values into the header cannot grow the table without bound.
+MAX_STREAMS_FROM_HEADERS = 64
 #: Version stored with each parse, so `reparse` can tell which parser read a message.
 PARSER_VERSION: str = getattr(bounce_parser, "__version__", None) or importlib.metadata.version(
     "mailrep"
@@ -105,7 +111,9 @@ def ingest_message(
         return _duplicate(existing)
 
     report, error = parse_safely(raw)
-    message.stream = stream or stream_from_headers(raw, streams) or tenant.default_stream
+    message.stream = stream or _stream_of_original(
+        session, tenant=tenant, raw=raw, streams=streams
+    )
     record_parse(message, report, error, clock)
     actions = _apply(
         session, tenant=tenant, message=message, report=report, settings=settings, clock=clock
@@ -192,6 +200,30 @@ def record_parse(message: Message, report: Report, error: str | None, clock: Clo
     message.parse_error = error[:2000] if error else None
     message.parser_version = PARSER_VERSION
     message.parsed_at = clock.now()
+
+
+def _stream_of_original(
+    session: Session, *, tenant: Tenant, raw: bytes, streams: list[str]
+) -> str:
+    known = stream_from_headers(raw, streams)
+    if known is not None:
+        return known
+    named = next((m[1].decode("ascii").lower() for m in _STREAM_HEADER_LINE.finditer(raw)), None)
+    if named is None:
+        return tenant.default_stream
+    if len(streams) >= MAX_STREAMS_FROM_HEADERS:
+        _log.warning("stream_header_over_limit", tenant_id=tenant.id, stream=named)
+        return tenant.default_stream
+    try:
+        with session.begin_nested():
+            add_stream(session, tenant=tenant, name=named)
+    except ValueError:
+        _log.warning("stream_header_invalid", tenant_id=tenant.id, stream=named)
+        return tenant.default_stream
+    except (IntegrityError, ConflictError):
+        pass  # another request created the same stream a moment ago
+    _log.warning("stream_created_from_header", tenant_id=tenant.id, stream=named)
+    return named
 
 
 def stream_from_headers(raw: bytes, streams: list[str]) -> str | None:

@@ -24,6 +24,7 @@ from reputation.models import (
 )
 from reputation.policy import Action
 from reputation.settings import Settings
+from reputation.tenants import list_streams
 from tests.conftest import FixedClock
 from tests.reputation.samples import MAILBOX_FULL, SPAM_BLOCK, make_arf, make_dsn
 
@@ -175,6 +176,30 @@ def test_stream_from_headers_ignores_unknown_stream() -> None:
     raw = b"X-Mailrep-Stream: secret\r\nX-Mailrep-Stream: Marketing\r\n"
     assert stream_from_headers(raw, ["marketing"]) == "marketing"
     assert stream_from_headers(b"X-Mailrep-Stream: other\r\n", ["marketing"]) is None
+
+
+def test_ingest_header_names_new_stream_creates_it(
+    session: Session, tenant: Tenant, clock: FixedClock, settings: Settings
+) -> None:
+    """A complaint tagged with a stream the tenant lacks stays off the default stream."""
+    raw = make_arf("jan@example.org", stream="newsletter")
+
+    result = ingest_message(session, tenant=tenant, raw=raw, clock=clock, settings=settings)
+
+    assert result.stream == "newsletter"
+    assert "newsletter" in list_streams(session, tenant=tenant)
+    assert _suppressions(session, tenant) == [("jan@example.org", "newsletter", "complaint")]
+
+
+def test_ingest_header_invalid_stream_falls_back_to_default(
+    session: Session, tenant: Tenant, clock: FixedClock, settings: Settings
+) -> None:
+    raw = make_arf("jan@example.org", stream="-bad")
+
+    result = ingest_message(session, tenant=tenant, raw=raw, clock=clock, settings=settings)
+
+    assert result.stream == tenant.default_stream
+    assert "-bad" not in list_streams(session, tenant=tenant)
 
 
 def test_ingest_soft_bounces_escalate_at_threshold_days(
