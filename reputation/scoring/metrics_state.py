@@ -100,6 +100,9 @@ def _latest_scores(session: Session) -> dict[str, float]:
             & (newest.c.at == ReputationSnapshot.computed_at),
         )
         .where(is_domain_row)
+        # A low-confidence score (a new domain, no volume, blocklists not yet checked) is
+        # mostly its unknown inputs; exporting it would fire the low-score alert falsely.
+        .where(ReputationSnapshot.confidence != "low")
         .order_by(ReputationSnapshot.id)
     )
     # Several tenants may score the same domain at the same moment; the last row wins.

@@ -23,6 +23,7 @@ def test_read_state_domain_totals_and_score(
     add_volume(session, tenant, "example.com", 20_000, clock.now())
     add_events(session, tenant, "example.com", 7, clock.now(), hard_bounce=True)
     add_events(session, tenant, "example.com", 2, clock.now(), kind="feedback_report")
+    mark_checked(session, tenant, "example.com", clock)
     result = compute_reputation(
         session,
         tenant=tenant,
@@ -66,3 +67,22 @@ def test_state_source_feeds_reputation_gauge(
     }
     assert samples[("mailrep_reputation_score", "example.com")] > 80
     assert samples[("mailrep_domain_sent_recipients_total", "example.com")] == 20_000
+
+
+def test_read_state_omits_low_confidence_score(
+    session: Session, tenant: Tenant, clock: FixedClock
+) -> None:
+    """A new domain with no volume is scored, but its score is not exported."""
+    add_events(session, tenant, "example.com", 1, clock.now(), hard_bounce=True)
+    result = compute_reputation(
+        session,
+        tenant=tenant,
+        domain="example.com",
+        setup=ScoringSetup(WEIGHTS, good_resolver()),
+        clock=clock,
+    )
+
+    state = read_state(session, WEIGHTS)
+
+    assert result.confidence.value == "low"
+    assert [domain.reputation_score for domain in state.domains] == [None]
