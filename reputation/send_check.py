@@ -14,7 +14,7 @@ import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reputation import metrics
-from reputation.addresses import normalise_domain, normalise_many
+from reputation.addresses import normalise_address, normalise_domain, normalise_many
 from reputation.clock import Clock
-from reputation.errors import UnknownStreamError
+from reputation.errors import InvalidAddressError, UnknownStreamError
 from reputation.models import ALL_STREAMS, SendVolume, Tenant
 from reputation.tenants import list_streams
 
@@ -89,6 +89,9 @@ def check_recipients(
         by_key, problems = normalise_many(addresses)
         blocked = _lookup(session.connection(), tenant.id, by_key, stream)
         allowed, suppressed = _partition(by_key, blocked)
+        distinct_allowed = len(allowed)
+        if len(by_key) + len(problems) < len(addresses):
+            _add_other_spellings(addresses, by_key, blocked, allowed, suppressed)
     invalid = tuple(InvalidRecipient(given, problem) for given, problem in problems)
     if from_domain and allowed:
         _add_volume(
@@ -96,7 +99,7 @@ def check_recipients(
             tenant=tenant,
             from_domain=from_domain,
             stream=stream,
-            count=len(allowed),
+            count=distinct_allowed,
             clock=clock,
         )
 
@@ -139,6 +142,32 @@ def _partition(
         else:
             suppress(suppression)
     return allowed, suppressed
+
+
+def _add_other_spellings(
+    addresses: Sequence[str],
+    by_key: dict[str, str],
+    blocked: dict[str, SuppressedRecipient],
+    allowed: list[str],
+    suppressed: list[SuppressedRecipient],
+) -> None:
+    """Report each further spelling of a recipient given more than once (`a@EXAMPLE.com`
+    beside `a@example.com`), so a caller that drops suppressed recipients by exact string
+    drops every spelling. Repeats of the same string are reported once."""
+    reported = set(by_key.values())
+    for given in addresses:
+        if given in reported:
+            continue
+        try:
+            key = normalise_address(given)
+        except InvalidAddressError:
+            continue  # already listed as invalid
+        reported.add(given)
+        suppression = blocked.get(key)
+        if suppression is None:
+            allowed.append(given)
+        else:
+            suppressed.append(replace(suppression, address=given))
 
 
 # Written for each driver directly: SQLAlchemy's per-row type processing would

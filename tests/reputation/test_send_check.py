@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reputation.errors import UnknownStreamError
@@ -36,6 +36,25 @@ def test_check_recipients_sorts_allowed_suppressed_invalid(
     assert result.suppressed[0].since.utcoffset() is not None
     assert [i.address for i in result.invalid] == ["broken@"]
     assert result.stream == "transactional"
+
+
+def test_check_recipients_reports_every_spelling(
+    session: Session, tenant: Tenant, clock: FixedClock
+) -> None:
+    """A caller that removes suppressed recipients by exact string must see each spelling."""
+    add_suppression(session, tenant=tenant, address="gone@example.com", actor="t", clock=clock)
+    result = check_recipients(
+        session,
+        tenant=tenant,
+        addresses=["gone@EXAMPLE.com", "ok@example.com", "gone@example.com", "ok@Example.com"],
+        clock=clock,
+        from_domain="example.com",
+    )
+
+    assert [s.address for s in result.suppressed] == ["gone@EXAMPLE.com", "gone@example.com"]
+    assert result.allowed == ("ok@example.com", "ok@Example.com")
+    volume = session.scalar(select(func.sum(SendVolume.recipients)))
+    assert volume == 1
 
 
 def test_check_recipients_stream_suppression_applies_only_there(
