@@ -13,12 +13,13 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from api.body import read_limited_body, require_media_type
 from api.deps import ClockDep, SessionDep, WriteKey
 from api.errors import InvalidRequest
 from api.routes.reputation import ReputationBriefOut, ScoringSetupDep, reputation_brief
+from reputation.monitoring.domains import InvalidMonitorTargetError, normalise_domain
 from reputation.send_check import SendCheckResult, check_recipients
 
 router = APIRouter(tags=["send-check"])
@@ -35,6 +36,15 @@ class SendCheckEnvelope(BaseModel):
 
     from_domain: str = Field(min_length=1, max_length=255, examples=["example.com"])
     stream: str | None = Field(default=None, description="Defaults to the tenant's default.")
+
+    @field_validator("from_domain")
+    @classmethod
+    def _check_from_domain(cls, value: str) -> str:
+        # The volume is recorded under this name, so it must be the domain the score uses.
+        try:
+            return normalise_domain(value)
+        except InvalidMonitorTargetError as exc:
+            raise ValueError(str(exc)) from exc
 
 
 class SendCheckRequest(SendCheckEnvelope):

@@ -83,6 +83,7 @@ async def test_send_check_records_volume(
             "recipients[1]",
         ),
         (orjson.dumps({"from_domain": "example.com", "recipients": [], "extra": 1}), "extra"),
+        (orjson.dumps({"from_domain": "not a domain", "recipients": []}), "from_domain"),
     ],
 )
 async def test_send_check_bad_body_is_422(
