@@ -9,9 +9,9 @@ Stream of a returned message: the `stream` argument when the caller knows it.
 Otherwise it is the `X-Mailrep-Stream` header that the sender put on its outgoing
 mail, read from the copy of the original headers inside the bounce or complaint.
 Without either, it is the tenant's default stream. A header naming a stream the
-tenant does not have yet creates that stream, so a complaint about a newsletter
-tagged `newsletter` stays on that stream instead of falling back to the default
-(usually `transactional`, where it would stop invoice reminders). Streams are
+tenant does not have yet creates that stream. A complaint about a newsletter
+tagged `newsletter` so stays on that stream: the default (usually
+`transactional`) would stop invoice reminders. Streams are
 created this way only while the tenant has fewer than `MAX_STREAMS_FROM_HEADERS`.
 """
 
@@ -49,7 +49,7 @@ STREAM_HEADER = "X-Mailrep-Stream"
 _STREAM_HEADER_LINE = re.compile(
     rb"^X-Mailrep-Stream:[ \t]*([A-Za-z0-9_.-]{1,64})[ \t]*\r?$", re.IGNORECASE | re.MULTILINE
 )
-#: Streams a tenant may have before headers stop creating new ones; a sender
+#: Streams a tenant may have before headers stop creating new ones, so a sender
 #: that writes arbitrary values into the header cannot grow the table without bound.
 MAX_STREAMS_FROM_HEADERS = 64
 #: Version stored with each parse, so `reparse` can tell which parser read a message.

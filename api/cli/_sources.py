@@ -53,7 +53,7 @@ def list_message_files(path: Path) -> list[Path]:
     A directory is searched recursively, in sorted order, and every regular file in it is
     a message or an mbox, whatever its name. Entries whose names start with a dot are
     skipped, and so is the `tmp/` folder of a maildir (a folder with `cur/` or `new/`),
-    which holds messages still being written. `mailrep parse` and `mailrep ingest` both
+    which contains messages still being written. `mailrep parse` and `mailrep ingest` both
     read directories this way, so they see the same messages.
     """
     if not path.is_dir():
