@@ -13,6 +13,7 @@ MAILREP_TEST_REQUIRE_POSTGRES=1 (CI).
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -44,6 +45,16 @@ class FixedClock:
     def advance(self, **delta: float) -> None:
         """Move the clock forward, e.g. `advance(days=1)`."""
         self.at += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging() -> Iterator[None]:
+    # `configure_logging` points the root handler at the sys.stderr of the moment, which
+    # is a capture stream that pytest closes after the test.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers, root.level = handlers, level
 
 
 @pytest.fixture
