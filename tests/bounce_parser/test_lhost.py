@@ -10,8 +10,6 @@ as sorted lists.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pytest
@@ -27,8 +25,15 @@ from bounce_parser.lhost import (
     sendmail,
 )
 from bounce_parser.message import MessageView
-
-CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/bounces"
+from tests.bounce_parser.corpus_samples import (
+    CORPUS,
+    EXPECTED,
+    INTERNAL_STATUS,
+    crlf_samples,
+    lhost_samples,
+    needs_corpus,
+    with_known_differences,
+)
 
 #: Corpus families whose bounces an MTA writes, in its own format or as RFC 3464.
 LHOST_FAMILIES = (
@@ -64,9 +69,6 @@ LHOST_FAMILIES = (
     "x5",
     "x6",
 )
-_FILE = re.compile(r"^lhost-(?P<family>[a-z0-9]+)-\d+\.eml$")
-#: Codes like 5.0.911 are the reference parser's own, not RFC 3463 codes.
-_INTERNAL_STATUS = re.compile(r"^\d\.\d+\.9\d\d$")
 
 #: Samples where this parser deliberately differs from the reference, and why.
 KNOWN_DIFFERENCES: dict[str, str] = {
@@ -87,42 +89,12 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 }
 
 
-def _expected() -> dict[str, list[dict[str, object]]]:
-    path = CORPUS / "expected.json"
-    if not path.is_file():
-        return {}
-    loaded: dict[str, list[dict[str, object]]] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
-
-
-EXPECTED = _expected()
-SAMPLES = sorted(
-    name
-    for name in EXPECTED
-    if (match := _FILE.match(name)) and match.group("family") in LHOST_FAMILIES
-)
-CRLF_SAMPLES = sorted(
-    path.name
-    for path in (CORPUS / "crlf").glob("lhost-*.eml")
-    if (match := _FILE.match(path.name)) and match.group("family") in LHOST_FAMILIES
-)
-needs_corpus = pytest.mark.skipif(not EXPECTED, reason=f"corpus not found at {CORPUS}")
-
-
-def _parametrize_samples() -> list[object]:
-    return [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(reason=KNOWN_DIFFERENCES[name], strict=False),
-        )
-        if name in KNOWN_DIFFERENCES
-        else name
-        for name in SAMPLES
-    ]
+SAMPLES = lhost_samples(LHOST_FAMILIES)
+CRLF_SAMPLES = crlf_samples(LHOST_FAMILIES)
 
 
 @needs_corpus
-@pytest.mark.parametrize("name", _parametrize_samples())
+@pytest.mark.parametrize("name", with_known_differences(SAMPLES, KNOWN_DIFFERENCES))
 def test_parse_message_lhost_sample_matches_reference(name: str) -> None:
     report = parse_message((CORPUS / "eml" / name).read_bytes())
     expected = EXPECTED[name]
@@ -135,7 +107,7 @@ def test_parse_message_lhost_sample_matches_reference(name: str) -> None:
         bool(e["hard_bounce"]) for e in expected
     )
     rfc_statuses = [str(e["status"]) for e in expected if e["status"]]
-    if rfc_statuses and not any(_INTERNAL_STATUS.match(s) for s in rfc_statuses):
+    if rfc_statuses and not any(INTERNAL_STATUS.match(s) for s in rfc_statuses):
         assert sorted(r.status or "" for r in report.recipients) == sorted(rfc_statuses)
 
 

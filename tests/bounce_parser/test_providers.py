@@ -10,7 +10,6 @@ order, so both sides are compared as sorted lists.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,15 @@ import pytest
 from bounce_parser import ReportKind, parse_message
 from bounce_parser.message import MessageView
 from bounce_parser.providers import PROVIDER_DETECTORS, ses_json
-
-CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/bounces"
+from tests.bounce_parser.corpus_samples import (
+    CORPUS,
+    EXPECTED,
+    INTERNAL_STATUS,
+    crlf_samples,
+    lhost_samples,
+    needs_corpus,
+    with_known_differences,
+)
 
 #: Corpus families whose bounce format a provider detector owns, plus the
 #: families whose mail passes through the generic DSN reader but comes from a
@@ -43,9 +49,6 @@ PROVIDER_FAMILIES = (
     "yandex",
     "zoho",
 )
-_FILE = re.compile(r"^lhost-(?P<family>[a-z0-9]+)-\d+\.eml$")
-#: Codes like 5.0.911 are the reference parser's own, not RFC 3463 codes.
-_INTERNAL_STATUS = re.compile(r"^\d\.\d+\.9\d\d$")
 
 #: Samples where this parser's result differs from the reference, and why.
 KNOWN_DIFFERENCES: dict[str, str] = {
@@ -59,42 +62,12 @@ KNOWN_DIFFERENCES: dict[str, str] = {
 }
 
 
-def _expected() -> dict[str, list[dict[str, object]]]:
-    path = CORPUS / "expected.json"
-    if not path.is_file():
-        return {}
-    loaded: dict[str, list[dict[str, object]]] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
-
-
-EXPECTED = _expected()
-SAMPLES = sorted(
-    name
-    for name in EXPECTED
-    if (match := _FILE.match(name)) and match.group("family") in PROVIDER_FAMILIES
-)
-CRLF_SAMPLES = sorted(
-    path.name
-    for path in (CORPUS / "crlf").glob("lhost-*.eml")
-    if (match := _FILE.match(path.name)) and match.group("family") in PROVIDER_FAMILIES
-)
-needs_corpus = pytest.mark.skipif(not EXPECTED, reason=f"corpus not found at {CORPUS}")
-
-
-def _parametrize_samples() -> list[object]:
-    return [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(reason=KNOWN_DIFFERENCES[name], strict=False),
-        )
-        if name in KNOWN_DIFFERENCES
-        else name
-        for name in SAMPLES
-    ]
+SAMPLES = lhost_samples(PROVIDER_FAMILIES)
+CRLF_SAMPLES = crlf_samples(PROVIDER_FAMILIES)
 
 
 @needs_corpus
-@pytest.mark.parametrize("name", _parametrize_samples())
+@pytest.mark.parametrize("name", with_known_differences(SAMPLES, KNOWN_DIFFERENCES))
 def test_parse_message_provider_sample_matches_reference(name: str) -> None:
     report = parse_message((CORPUS / "eml" / name).read_bytes())
     expected = EXPECTED[name]
@@ -110,7 +83,7 @@ def test_parse_message_provider_sample_matches_reference(name: str) -> None:
         str(e.get("feedback_type") or "") for e in expected
     )
     rfc_statuses = [str(e["status"]) for e in expected if e["status"]]
-    if rfc_statuses and not any(_INTERNAL_STATUS.match(s) for s in rfc_statuses):
+    if rfc_statuses and not any(INTERNAL_STATUS.match(s) for s in rfc_statuses):
         assert sorted(r.status or "" for r in report.recipients) == sorted(rfc_statuses)
 
 
