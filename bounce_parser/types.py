@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class ReportKind(StrEnum):
-    """What a returned message is, as a whole."""
+    """The kind of a returned message as a whole."""
 
     DELIVERY_STATUS = "delivery_status"
     FEEDBACK_REPORT = "feedback_report"
@@ -23,14 +23,14 @@ class ReportKind(StrEnum):
 
 
 class Reason(StrEnum):
-    """Why delivery to one recipient failed (the corpus README's classes)."""
+    """The failure class of one recipient: the reason classes of the bounce corpus."""
 
     # Address problems: the only classes that can be hard bounces.
     USERUNKNOWN = "userunknown"
     HOSTUNKNOWN = "hostunknown"
     HASMOVED = "hasmoved"
     NOTACCEPT = "notaccept"
-    # Recipient-side conditions that say nothing final about the address.
+    # Recipient-side conditions that tell nothing final about the address.
     MAILBOXFULL = "mailboxfull"
     EXCEEDLIMIT = "exceedlimit"
     MESGTOOBIG = "mesgtoobig"
@@ -118,7 +118,7 @@ class OriginalMessage:
 class Finding:
     """One failed recipient as a detector read it, before classification.
 
-    Every field holds the value as the message states it, stripped of
+    Every field contains the value as the message states it, stripped of
     surrounding whitespace and angle brackets; `None` when the message does not
     give it. `reason_hint` is set only by detectors whose source names the
     failure class in its own vocabulary (an SES bounce subtype, an ARF report),
@@ -145,7 +145,7 @@ class Finding:
 
 @dataclass(slots=True)
 class Detection:
-    """What one detector found in a message."""
+    """The findings of one detector in one message."""
 
     kind: ReportKind
     family: str

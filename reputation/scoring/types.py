@@ -17,7 +17,7 @@ class Level(StrEnum):
 
 
 class Verdict(StrEnum):
-    """What a sender should do with its next batch."""
+    """The advice to a sender for its next batch."""
 
     SEND = "send"
     THROTTLE = "throttle"
@@ -25,7 +25,7 @@ class Verdict(StrEnum):
 
 
 class Confidence(StrEnum):
-    """How narrow the score range is: low when missing data leaves it wide."""
+    """The width of the score range: low when missing data leaves it wide."""
 
     HIGH = "high"
     MEDIUM = "medium"
@@ -33,7 +33,7 @@ class Confidence(StrEnum):
 
 
 class TargetKind(StrEnum):
-    """What was scored: a sending domain or one of its sending IPs."""
+    """The scored target: a sending domain or one of its sending IPs."""
 
     DOMAIN = "domain"
     IP = "ip"
@@ -53,7 +53,7 @@ class ComponentKey(StrEnum):
 
 
 class ComponentStatus(StrEnum):
-    """How one input looks: fine, worrying, harmful, or not known well enough to say."""
+    """The state of one input: fine, worrying, harmful, or not known well enough to judge."""
 
     OK = "ok"
     WARNING = "warning"
@@ -94,7 +94,7 @@ class Reputation:
     """Score, range, grade and verdict of one domain or IP, with what produced them.
 
     `score` is 100 plus the components' points, clamped to 0..100; `score_low` and
-    `score_high` use the components' bounds. `ips` holds the sending IPs' own results
+    `score_high` use the components' bounds. `ips` contains the sending IPs' own results
     when the target is a domain.
     """
 
