@@ -1,27 +1,46 @@
 """The pre-send check: which of a planned batch of recipients may be sent to.
 
-Built for batches of 100 000 recipients against millions of suppressions. Plain
-ASCII addresses are validated by one regex pass over the whole batch and only the
-rest by email-validator. Suppressions are looked up in one query per 100 000
-addresses (`= ANY(array)` on PostgreSQL, `IN (SELECT value FROM json_each(?))` on
-SQLite) over the (tenant_id, address, stream) unique index. The cleared count is added to the
-day's send volume of the sending domain, which scoring divides bounces by.
+Built for batches of 100 000 recipients against millions of suppressions, where the
+database lookup is the one cost that cannot be cut. Everything else is kept small or
+run while the database works:
+
+* Plain ASCII addresses are validated by one regex pass over the whole batch, and
+  only the rest by email-validator.
+* Most batches arrive already in normal form, so a large batch is looked up as given
+  on a worker thread while it is validated; the drivers release the GIL while the
+  database runs the query. Only addresses whose normal form differs from what was
+  given are looked up afterwards.
+* The lookup matches addresses alone and drops the rows of other streams in Python:
+  on SQLite that is one probe of the (tenant_id, address, stream) unique index per
+  address rather than one per stream, and PostgreSQL plans it as one hashed scan.
+* On SQLite the batch is queried in chunks, and the rows of one chunk become results
+  while the next is queried.
+* Rows are read through the driver's cursor and become plain dicts, which orjson
+  serialises without help.
+
+The cleared count is added to the day's send volume of the sending domain, which
+scoring divides bounces by.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from queue import SimpleQueue
+from threading import Event
+from typing import Any, TypedDict
 
 import orjson
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import SingletonThreadPool
 
 from reputation import metrics
 from reputation.addresses import normalise_address, normalise_domain, normalise_many
@@ -30,19 +49,51 @@ from reputation.errors import InvalidAddressError, UnknownStreamError
 from reputation.models import ALL_STREAMS, SendVolume, Tenant
 from reputation.tenants import list_streams
 
-#: Addresses per lookup query; bounds the size of one parameter and of one result.
-LOOKUP_CHUNK = 100_000
+#: Addresses per lookup query on SQLite: the rows of one are handled while the next runs.
+SQLITE_CHUNK = 20_000
+#: Addresses per lookup query on PostgreSQL, which answers a large array with one hashed
+#: scan; several smaller arrays would each scan the table.
+POSTGRESQL_CHUNK = 100_000
+#: Batches from this size on are looked up while they are validated.
+OVERLAP_MIN = 2_000
+
+# The lookup statements, written for each driver: SQLAlchemy's per-row type processing
+# would cost more than the query itself on a batch of 100 000 addresses. Both select
+# every stream's row of an address, one index probe per address; the caller keeps
+# the rows of the checked stream and of all streams. bench/send_check.py times these
+# same statements as its bare-SQL baseline.
+POSTGRESQL_LOOKUP = (
+    "SELECT address, stream, source, reason, since FROM suppressions"
+    " WHERE tenant_id = %s AND address = ANY(%s)"
+)
+# The JSON array is one parameter, so no statement has thousands of placeholders,
+# and the join makes SQLite probe the index once per element, in the order given.
+# The rows come back as one JSON array, built in C in one step of the statement:
+# the driver holds the GIL only to hand over one string, so the lookup runs beside
+# the validation on the other thread, and orjson reads the rows faster than the
+# driver builds them one at a time.
+SQLITE_LOOKUP = (
+    "SELECT json_group_array(json_array(s.address, s.stream, s.source, s.reason, s.since))"
+    " FROM json_each(?) AS j CROSS JOIN suppressions AS s"
+    " WHERE s.tenant_id = ? AND s.address = j.value"
+)
+
+#: address, stream, source, reason, since: a tuple from psycopg, a list from SQLite's JSON.
+Row = Sequence[Any]
 
 
-@dataclass(frozen=True, slots=True)
-class SuppressedRecipient:
-    """A planned recipient that is suppressed, with the suppression that blocks it."""
+class SuppressedRecipient(TypedDict):
+    """A planned recipient that is suppressed, with the suppression that blocks it.
+
+    A dict, not a class: a batch can hold tens of thousands of them, and orjson
+    writes plain dicts several times faster than dataclasses.
+    """
 
     address: str
-    stream: str
-    source: str
     reason: str
     since: datetime
+    stream: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +109,9 @@ class SendCheckResult:
     """The verdict on a batch; addresses appear as given, each once, in input order."""
 
     stream: str
-    allowed: tuple[str, ...]
-    suppressed: tuple[SuppressedRecipient, ...]
-    invalid: tuple[InvalidRecipient, ...]
+    allowed: list[str]
+    suppressed: list[SuppressedRecipient]
+    invalid: list[InvalidRecipient]
 
 
 def check_recipients(
@@ -85,14 +136,28 @@ def check_recipients(
     if stream not in list_streams(session, tenant=tenant):
         raise UnknownStreamError(stream)
 
-    with _collection_paused():
-        by_key, problems = normalise_many(addresses)
-        blocked = _lookup(session.connection(), tenant.id, by_key, stream)
-        allowed, suppressed = _partition(by_key, blocked)
+    with collection_paused():
+        lookup = _Lookup(session.connection(), tenant.id)
+        early = lookup.start(addresses) if len(addresses) >= OVERLAP_MIN else None
+        blocked: dict[str, SuppressedRecipient] = {}
+        try:
+            by_key, problems = normalise_many(addresses)
+            for rows in lookup.run(list(by_key)) if early is None else early.batches():
+                _add_blocked(blocked, rows, by_key, stream, sqlite_text=not lookup.postgresql)
+        finally:
+            if early is not None:
+                early.stop()  # at once when done; else the worker still holds the connection
+        if early is not None:
+            # Keys whose normal form differs from what was given were not looked up yet.
+            renamed = [key for key, given in by_key.items() if key != given]
+            for rows in lookup.run(renamed):
+                _add_blocked(blocked, rows, by_key, stream, sqlite_text=not lookup.postgresql)
+        allowed = [given for key, given in by_key.items() if key not in blocked]
+        suppressed = [blocked[key] for key in by_key if key in blocked] if blocked else []
         distinct_allowed = len(allowed)
         if len(by_key) + len(problems) < len(addresses):
             _add_other_spellings(addresses, by_key, blocked, allowed, suppressed)
-    invalid = tuple(InvalidRecipient(given, problem) for given, problem in problems)
+    invalid = [InvalidRecipient(given, problem) for given, problem in problems]
     if from_domain and allowed:
         _add_volume(
             session,
@@ -106,16 +171,18 @@ def check_recipients(
     metrics.observe_send_check(
         time.perf_counter() - started, len(allowed), len(suppressed), len(invalid)
     )
-    return SendCheckResult(stream, tuple(allowed), tuple(suppressed), invalid)
+    return SendCheckResult(stream, allowed, suppressed, invalid)
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector for the block, unless it is already off.
 
-    A batch allocates tens of thousands of containers (row tuples, results) that form
-    no cycles, and every 700 of them would start a collection. In a server process the
-    full collections walk the whole heap: about 60 ms a request in bench/send_check.py.
+    A batch allocates tens of thousands of containers (rows, results) that form no
+    cycles, and every 700 of them would start a collection that walks the batch's
+    lists of 100 000 addresses. A caller that keeps the result past this function,
+    to serialise it, holds the pause until the result is dropped: the allocations
+    are then paid back and no collection follows.
     """
     if not gc.isenabled():
         yield
@@ -127,21 +194,122 @@ def _collection_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _partition(
-    by_key: dict[str, str], blocked: dict[str, SuppressedRecipient]
-) -> tuple[list[str], list[SuppressedRecipient]]:
-    """Split the recipients, in input order, into allowed addresses and suppressions."""
-    allowed: list[str] = []
-    suppressed: list[SuppressedRecipient] = []
-    # One pass with bound methods: this loop runs once per recipient.
-    allow, suppress, find = allowed.append, suppressed.append, blocked.get
-    for key, given in by_key.items():
-        suppression = find(key)
-        if suppression is None:
-            allow(given)
-        else:
-            suppress(suppression)
-    return allowed, suppressed
+class _Lookup:
+    """Runs the lookup statement over a session's connection, inline or on a worker."""
+
+    def __init__(self, connection: Connection, tenant_id: int) -> None:
+        self._dbapi = connection.connection
+        self._tenant_id = tenant_id
+        self.postgresql = connection.dialect.name == "postgresql"
+        # An in-memory SQLite database lives in one thread's connection.
+        self._threads_allowed = not isinstance(connection.engine.pool, SingletonThreadPool)
+
+    def start(self, addresses: Sequence[str]) -> _Background | None:
+        """Start looking up `addresses` as given on a worker thread, where allowed.
+
+        The caller must not use the session until the lookup has ended.
+        """
+        if not self._threads_allowed:
+            return None
+        return _Background(self, addresses)
+
+    def run(self, keys: Sequence[str]) -> Generator[list[Row], None, None]:
+        """Yield the suppression rows, of every stream, of `keys`, one chunk at a time."""
+        cursor = self._dbapi.cursor()
+        try:
+            size = POSTGRESQL_CHUNK if self.postgresql else SQLITE_CHUNK
+            for start in range(0, len(keys), size):
+                chunk = list(keys[start : start + size])
+                if self.postgresql:
+                    cursor.execute(POSTGRESQL_LOOKUP, (self._tenant_id, chunk))
+                    yield list(cursor.fetchall())
+                else:
+                    cursor.execute(SQLITE_LOOKUP, (orjson.dumps(chunk).decode(), self._tenant_id))
+                    (rows,) = cursor.fetchone() or ("[]",)  # an aggregate gives one row
+                    yield orjson.loads(rows)
+        finally:
+            cursor.close()
+
+
+class _Background:
+    """A lookup running on a worker thread that hands over its rows chunk by chunk,
+    so the caller turns one chunk's rows into results while the next is queried."""
+
+    def __init__(self, lookup: _Lookup, addresses: Sequence[str]) -> None:
+        self._results: SimpleQueue[list[Row] | None] = SimpleQueue()
+        self._stopping = Event()
+        self._future = _lookup_executor().submit(self._work, lookup, addresses)
+
+    def _work(self, lookup: _Lookup, addresses: Sequence[str]) -> None:
+        try:
+            # closing() ends the cursor before the end is signalled, even on a stop.
+            with closing(lookup.run(addresses)) as chunks:
+                for rows in chunks:
+                    if self._stopping.is_set():
+                        break
+                    self._results.put(rows)
+        finally:
+            self._results.put(None)
+
+    def batches(self) -> Iterator[list[Row]]:
+        """Yield the rows of each chunk as it arrives; raise what the worker raised."""
+        while (rows := self._results.get()) is not None:
+            yield rows
+        self._future.result()
+
+    def stop(self) -> None:
+        """Ask the worker to stop after its current chunk and wait until it has ended."""
+        self._stopping.set()
+        if not self._future.cancel():  # a lookup that has not started never will
+            wait([self._future])
+
+
+@cache
+def _lookup_executor() -> ThreadPoolExecutor:
+    # A few workers suffice: each request waits for its own lookup, so the pool bounds
+    # how many batches query at once, not how many requests are served.
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="send-check-lookup")
+
+
+def _add_blocked(
+    blocked: dict[str, SuppressedRecipient],
+    rows: list[Row],
+    by_key: dict[str, str],
+    stream: str,
+    *,
+    sqlite_text: bool,
+) -> None:
+    """Add each key in `rows` that is suppressed on `stream` or on all streams.
+
+    Rows of keys not in `by_key` (an address looked up as given that turned out
+    invalid or not in normal form) are skipped. An address suppressed on its stream
+    and on all streams has two rows; the first one read is reported.
+    """
+    # SQLite returns the naive UTC text that UTCDateTime wrote; parsing it with the
+    # offset appended is several times faster than `.replace(tzinfo=UTC)`. PostgreSQL
+    # sessions run in UTC (see reputation.db), so there `since` is aware already.
+    parse = _parse_sqlite_since if sqlite_text else _aware
+    find = by_key.get
+    for address, row_stream, source, reason, since in rows:
+        if address in blocked or (row_stream != stream and row_stream != ALL_STREAMS):
+            continue
+        given = find(address)
+        if given is not None:
+            blocked[address] = {
+                "address": given,
+                "reason": reason,
+                "since": parse(since),
+                "stream": row_stream,
+                "source": source,
+            }
+
+
+def _parse_sqlite_since(text: str) -> datetime:
+    return datetime.fromisoformat(text + "+00:00")
+
+
+def _aware(since: datetime) -> datetime:
+    return since
 
 
 def _add_other_spellings(
@@ -167,83 +335,7 @@ def _add_other_spellings(
         if suppression is None:
             allowed.append(given)
         else:
-            suppressed.append(replace(suppression, address=given))
-
-
-# Written for each driver directly: SQLAlchemy's per-row type processing would
-# cost more than the query itself on a batch of 100 000 addresses.
-_POSTGRESQL_LOOKUP = (
-    "SELECT address, stream, source, reason, since FROM suppressions"
-    " WHERE tenant_id = %(tenant_id)s AND stream IN (%(stream)s, %(all)s)"
-    " AND address = ANY(%(keys)s)"
-)
-# One JSON array parameter: SQLite plans `IN (SELECT value FROM json_each(?))` as a
-# lookup per element on the unique index, and parses no statement with thousands
-# of placeholders.
-_SQLITE_LOOKUP = (
-    "SELECT address, stream, source, reason, since FROM suppressions"
-    " WHERE tenant_id = ? AND stream IN (?, ?)"
-    " AND address IN (SELECT value FROM json_each(?))"
-)
-
-
-def _lookup(
-    connection: Connection, tenant_id: int, by_key: dict[str, str], stream: str
-) -> dict[str, SuppressedRecipient]:
-    """Return the suppression of each key blocked on `stream` or on all streams.
-
-    Reads through a plain driver cursor inside the session's transaction, so no
-    SQLAlchemy row objects are built for the tens of thousands of rows.
-    """
-    is_postgresql = connection.dialect.name == "postgresql"
-    keys = list(by_key)
-    blocked: dict[str, SuppressedRecipient] = {}
-    cursor = connection.connection.cursor()
-    try:
-        for start in range(0, len(keys), LOOKUP_CHUNK):
-            chunk = keys[start : start + LOOKUP_CHUNK]
-            if is_postgresql:
-                params: Any = {"tenant_id": tenant_id, "stream": stream, "all": ALL_STREAMS}
-                cursor.execute(_POSTGRESQL_LOOKUP, {**params, "keys": chunk})
-                _collect(cursor.fetchall(), by_key, blocked, sqlite_text=False)
-            else:
-                params = (tenant_id, stream, ALL_STREAMS, orjson.dumps(chunk).decode())
-                cursor.execute(_SQLITE_LOOKUP, params)
-                _collect(cursor.fetchall(), by_key, blocked, sqlite_text=True)
-    finally:
-        cursor.close()
-    return blocked
-
-
-def _collect(
-    rows: Sequence[Any],
-    by_key: dict[str, str],
-    blocked: dict[str, SuppressedRecipient],
-    *,
-    sqlite_text: bool,
-) -> None:
-    """Add a `SuppressedRecipient` per looked-up row to `blocked`, keyed by normal form.
-
-    An address suppressed on its stream and on all streams has two rows, and the
-    first one read is kept. This loop runs once per suppressed recipient, so the
-    backend's `since` type is decided once per batch rather than once per row.
-    """
-    if not sqlite_text:
-        # PostgreSQL sessions run in UTC (see reputation.db), so `since` is aware and in UTC.
-        for address, row_stream, source, reason, since in rows:
-            if address not in blocked:
-                blocked[address] = SuppressedRecipient(
-                    by_key[address], row_stream, source, reason, since
-                )
-        return
-    # SQLite returns the naive UTC text that UTCDateTime wrote. Parsing it with the
-    # offset appended is several times faster than `.replace(tzinfo=UTC)`.
-    parse = datetime.fromisoformat
-    for address, row_stream, source, reason, since in rows:
-        if address not in blocked:
-            blocked[address] = SuppressedRecipient(
-                by_key[address], row_stream, source, reason, parse(since + "+00:00")
-            )
+            suppressed.append({**suppression, "address": given})
 
 
 def _add_volume(
