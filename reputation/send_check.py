@@ -51,16 +51,16 @@ from reputation.tenants import list_streams
 
 #: Addresses per lookup query on SQLite: the rows of one are handled while the next runs.
 SQLITE_CHUNK = 20_000
-#: Addresses per lookup query on PostgreSQL, which answers a large array with one hashed
-#: scan; several smaller arrays would each scan the table.
+#: Addresses per lookup query on PostgreSQL. It plans a large array as one hashed scan of
+#: the table, and several smaller arrays would each scan it.
 POSTGRESQL_CHUNK = 100_000
 #: Batches from this size on are looked up while they are validated.
 OVERLAP_MIN = 2_000
 
 # The lookup statements, written for each driver: SQLAlchemy's per-row type processing
 # would cost more than the query itself on a batch of 100 000 addresses. Both select
-# every stream's row of an address, one index probe per address; the caller keeps
-# the rows of the checked stream and of all streams. bench/send_check.py times these
+# the rows of every stream of an address, and the caller keeps those of the checked
+# stream and of all streams. bench/send_check.py times these
 # same statements as its bare-SQL baseline.
 POSTGRESQL_LOOKUP = (
     "SELECT address, stream, source, reason, since FROM suppressions"
@@ -68,10 +68,10 @@ POSTGRESQL_LOOKUP = (
 )
 # The JSON array is one parameter, so no statement has thousands of placeholders,
 # and the join makes SQLite probe the index once per element, in the order given.
-# The rows come back as one JSON array, built in C in one step of the statement:
-# the driver holds the GIL only to hand over one string, so the lookup runs beside
-# the validation on the other thread, and orjson reads the rows faster than the
-# driver builds them one at a time.
+# The rows come back as one JSON array, built in C in one step of the statement. The
+# driver takes the GIL only to hand over one string, so the lookup runs beside the
+# validation on the other thread. orjson also reads the array faster than the driver
+# builds rows one at a time.
 SQLITE_LOOKUP = (
     "SELECT json_group_array(json_array(s.address, s.stream, s.source, s.reason, s.since))"
     " FROM json_each(?) AS j CROSS JOIN suppressions AS s"
@@ -146,7 +146,7 @@ def check_recipients(
                 _add_blocked(blocked, rows, by_key, stream, sqlite_text=not lookup.postgresql)
         finally:
             if early is not None:
-                early.stop()  # at once when done; else the worker still holds the connection
+                early.stop()  # waits while the worker still uses the connection
         if early is not None:
             # Keys whose normal form differs from what was given were not looked up yet.
             renamed = [key for key, given in by_key.items() if key != given]
@@ -180,9 +180,9 @@ def collection_paused() -> Iterator[None]:
 
     A batch allocates tens of thousands of containers (rows, results) that form no
     cycles, and every 700 of them would start a collection that walks the batch's
-    lists of 100 000 addresses. A caller that keeps the result past this function,
-    to serialise it, holds the pause until the result is dropped: the allocations
-    are then paid back and no collection follows.
+    lists of 100 000 addresses. A caller that serialises the result should keep the
+    pause until it drops the result. The allocation count then falls back, so no
+    collection starts when the collector resumes.
     """
     if not gc.isenabled():
         yield
