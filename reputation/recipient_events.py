@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from bounce_parser import Recipient, Report, ReportKind
 from reputation import metrics
 from reputation.addresses import domain_of, normalise_reported_address
+from reputation.audit import SYSTEM_ACTOR
 from reputation.clock import Clock
+from reputation.deliveries import clear_soft_bounces
 from reputation.models import (
     ALL_STREAMS,
     ComplaintScope,
@@ -24,12 +26,7 @@ from reputation.models import (
     Tenant,
 )
 from reputation.policy import Action, Decision, decide
-from reputation.suppression_writer import (
-    SoftBouncePolicy,
-    count_soft_bounce,
-    reset_soft_bounces,
-    suppress_address,
-)
+from reputation.suppression_writer import SoftBouncePolicy, count_soft_bounce, suppress_address
 
 _MAX_DIAGNOSTIC = 2000
 
@@ -139,7 +136,14 @@ def apply_event(
             message_id=event.message_id,
         )
     elif action is Action.RESET_SOFT:
-        reset_soft_bounces(session, tenant_id=tenant.id, address=event.address)
+        clear_soft_bounces(
+            session,
+            tenant_id=tenant.id,
+            addresses=[event.address],
+            delivered_at=event.occurred_at,
+            actor=SYSTEM_ACTOR,
+            clock=clock,
+        )
 
     suppressed_stream = suppression.stream if suppression is not None else None
     return AppliedAction(event.address, action, event.reason, suppressed_stream=suppressed_stream)

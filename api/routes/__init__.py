@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routes import (
     contacts,
+    deliveries,
     domains,
     messages,
     reputation,
@@ -24,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     domains.router,
     reputation.router,
     sends.router,
+    deliveries.router,
 )

@@ -290,6 +290,15 @@ async def _post_sends(t: Tenants) -> None:
     assert _hard_bounce_window(a_body) == (500, 1)
 
 
+async def _post_deliveries(t: Tenants) -> None:
+    body = {"recipients": [BOUNCED, CONTACT]}
+
+    response = await t.client.post("/v1/deliveries", json=body, headers=t.b)
+
+    assert response.json()["reset"] == []
+    assert response.json()["lifted"] == []
+
+
 CASES: dict[tuple[str, str], Check] = {
     ("POST", "/v1/messages"): _post_message,
     ("GET", "/v1/suppressions"): _list_suppressions,
@@ -315,6 +324,7 @@ CASES: dict[tuple[str, str], Check] = {
     ("GET", "/v1/domains/{domain}/reputation"): _get_reputation,
     ("GET", "/v1/domains/{domain}/reputation/history"): _reputation_history,
     ("POST", "/v1/sends"): _post_sends,
+    ("POST", "/v1/deliveries"): _post_deliveries,
 }
 
 

@@ -291,3 +291,25 @@ def test_ingest_corpus_sender_faults_never_suppress(
             )
         ).all()
         assert not all(event.sender_fault for event in supporting), suppression.address
+
+
+def test_ingest_delivered_dsn_lifts_soft_suppression(
+    session: Session, tenant: Tenant, clock: FixedClock, settings: Settings
+) -> None:
+    for _ in range(settings.soft_bounce_threshold):
+        raw = make_dsn("jan@example.org", status="4.2.2", diagnostic=MAILBOX_FULL)
+        ingest_message(session, tenant=tenant, raw=raw, clock=clock, settings=settings)
+        clock.advance(days=1)
+    ingest_message(
+        session, tenant=tenant, raw=make_dsn("ola@example.org"), clock=clock, settings=settings
+    )
+    assert [row[0] for row in _suppressions(session, tenant)] == [
+        "jan@example.org",
+        "ola@example.org",
+    ]
+
+    for address in ("jan@example.org", "ola@example.org"):
+        raw = make_dsn(address, status="2.0.0", action="delivered", diagnostic="250 2.0.0 OK")
+        ingest_message(session, tenant=tenant, raw=raw, clock=clock, settings=settings)
+
+    assert _suppressions(session, tenant) == [("ola@example.org", ALL_STREAMS, "hard_bounce")]
