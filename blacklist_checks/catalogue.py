@@ -115,12 +115,26 @@ def _parse_codes(raw: Any, scheme: AnswerScheme, fail: _Fail) -> dict[str, Retur
 def _parse_return_code(key: str, value: Any, fail: _Fail) -> ReturnCode:
     if isinstance(value, str):
         return ReturnCode(meaning=value)
-    if isinstance(value, Mapping) and isinstance(value.get("meaning"), str):
-        score = value.get("score")
-        if score is not None and not isinstance(score, int | float):
-            raise fail(f"code {key}: `score` must be a number")
-        return ReturnCode(meaning=value["meaning"], score=None if score is None else float(score))
-    raise fail(f"code {key}: give a meaning string or a table {{ meaning, score }}")
+    if not isinstance(value, Mapping) or not isinstance(value.get("meaning"), str):
+        raise fail(
+            f"code {key}: give a meaning string or a table {{ meaning, meaning_pl, score }}"
+            " (meaning_pl and score are optional)"
+        )
+
+    meaning_pl = value.get("meaning_pl")
+    if meaning_pl is not None and (not isinstance(meaning_pl, str) or not meaning_pl.strip()):
+        raise fail(
+            f"code {key}: `meaning_pl` must be a non-empty string, not {meaning_pl!r}"
+            " (leave it out to show `meaning` in Polish alerts)"
+        )
+    score = value.get("score")
+    if score is not None and not isinstance(score, int | float):
+        raise fail(f"code {key}: `score` must be a number")
+    return ReturnCode(
+        meaning=value["meaning"],
+        score=None if score is None else float(score),
+        meaning_pl=meaning_pl,
+    )
 
 
 def _parse_error_codes(raw: Any, fail: _Fail) -> dict[str, str]:

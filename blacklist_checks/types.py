@@ -68,10 +68,23 @@ class HealthVerdict(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ReturnCode:
-    """Meaning of one A-record answer (exact scheme) or one bit (bitmask scheme)."""
+    """Meaning of one A-record answer (exact scheme) or one bit (bitmask scheme).
+
+    `meaning` is the English text and `meaning_pl` the Polish one, or None when the
+    catalogue gives none.
+    """
 
     meaning: str
     score: float | None = None
+    meaning_pl: str | None = None
+
+    def meaning_in(self, language: str) -> str | None:
+        """Return the meaning in `language` ("en" or "pl"), or None when the catalogue has none."""
+        if language == "en":
+            return self.meaning
+        if language == "pl":
+            return self.meaning_pl
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from blacklist_checks import (
     AnswerScheme,
     CatalogueError,
     ListType,
+    ReturnCode,
     ZoneKind,
     enabled_zones,
     load_catalogue,
@@ -78,6 +79,50 @@ lists = "local test list"
     assert zones[0].enabled is True
 
 
+def test_load_catalogue_meaning_pl_optional(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """
+[[zone]]
+name = "bl.example.com"
+kind = "ip"
+[zone.codes]
+"127.0.0.2" = { meaning = "spam source", meaning_pl = "źródło spamu", score = 10 }
+"127.0.0.3" = { meaning = "exploited host", meaning_pl = "przejęty host" }
+"127.0.0.4" = { meaning = "policy range" }
+"127.0.0.5" = "proxy"
+""",
+    )
+
+    codes = load_catalogue(path)[0].codes
+
+    assert codes["127.0.0.2"] == ReturnCode("spam source", 10.0, "źródło spamu")
+    assert codes["127.0.0.3"] == ReturnCode("exploited host", None, "przejęty host")
+    assert codes["127.0.0.4"] == ReturnCode("policy range")
+    assert codes["127.0.0.5"] == ReturnCode("proxy")
+
+
+@pytest.mark.parametrize("value", ["3", '""', '"  "', '["źródło spamu"]'])
+def test_load_catalogue_bad_meaning_pl_raises(tmp_path: Path, value: str) -> None:
+    path = _write(
+        tmp_path,
+        f"""
+[[zone]]
+name = "x.example.com"
+kind = "ip"
+[zone.codes]
+"127.0.0.2" = {{ meaning = "spam source", meaning_pl = {value} }}
+""",
+    )
+
+    with pytest.raises(CatalogueError) as raised:
+        load_catalogue(path)
+
+    message = str(raised.value)
+    assert "zone x.example.com: code 127.0.0.2" in message
+    assert "`meaning_pl` must be a non-empty string" in message
+
+
 def test_load_catalogue_disabled_zone_filtered(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
@@ -105,6 +150,10 @@ enabled = false
             'name = "x.example.com"\nkind = "domain"\nscheme = "bitmask"\n'
             '[zone.codes]\n"300" = "x"',
             "1 to 255",
+        ),
+        (
+            'name = "x.example.com"\nkind = "ip"\n[zone.codes]\n"127.0.0.2" = { score = 3 }',
+            "give a meaning string",
         ),
     ],
 )
