@@ -123,6 +123,17 @@ kind = "ip"
     assert "`meaning_pl` must be a non-empty string" in message
 
 
+def test_load_catalogue_every_builtin_code_has_polish_meaning() -> None:
+    missing = [
+        f"{zone.name} {key}"
+        for zone in load_catalogue()
+        for key, code in zone.codes.items()
+        if not code.meaning_pl
+    ]
+
+    assert missing == []
+
+
 def test_load_catalogue_disabled_zone_filtered(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
