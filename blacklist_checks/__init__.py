@@ -25,7 +25,7 @@ from blacklist_checks.errors import (
     InvalidServerError,
 )
 from blacklist_checks.health import judge_zone_health, probe_targets
-from blacklist_checks.interpret import interpret_answer
+from blacklist_checks.interpret import interpret_answer, localised_meanings
 from blacklist_checks.query import (
     build_query_name,
     query_zone,
@@ -115,6 +115,7 @@ __all__ = [
     "interpret_answer",
     "judge_zone_health",
     "load_catalogue",
+    "localised_meanings",
     "parse_server",
     "parse_spf_record",
     "probe_targets",

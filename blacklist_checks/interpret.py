@@ -15,6 +15,7 @@ Pure functions on plain data. The rules, in order:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from ipaddress import IPv4Address, ip_address
 
 from blacklist_checks.types import (
@@ -56,6 +57,35 @@ def interpret_answer(zone: Zone, answer: DnsAnswer) -> Interpretation:
         reason="code=" + ",".join(codes),
         score=score,
     )
+
+
+def localised_meanings(zone: Zone, codes: Sequence[str], language: str) -> tuple[str | None, ...]:
+    """Describe the return codes of a listing in `language` ("en" or "pl") from the catalogue.
+
+    The result has one item per meaning that `interpret_answer` gives for the same `codes`,
+    in the same order, so a caller can pair them up. An item is None where the catalogue has
+    no text in `language` for that code or flag. Every item is None for the dnswl and score
+    schemes, because their meanings are English text built around the code.
+    """
+    texts: list[str | None] = []
+    if zone.scheme is AnswerScheme.EXACT:
+        for code in codes:
+            known = zone.codes.get(code)
+            texts.append(known.meaning_in(language) if known else None)
+        return tuple(texts)
+    if zone.scheme is AnswerScheme.BITMASK:
+        for code in codes:
+            try:
+                bits = _set_bits(code)
+            except ValueError:
+                # Not a 127.x.y.z answer, so it carries no flags to describe.
+                texts.append(None)
+                continue
+            for bit in bits:
+                known = zone.codes.get(str(bit))
+                texts.append(known.meaning_in(language) if known else None)
+        return tuple(texts)
+    return tuple(None for _ in codes)
 
 
 def _unknown(codes: tuple[str, ...], error: str, reason: str) -> Interpretation:
@@ -103,15 +133,18 @@ def _decode_bitmask(zone: Zone, codes: tuple[str, ...]) -> tuple[tuple[str, ...]
     meanings: list[str] = []
     scores: list[float] = []
     for code in codes:
-        flags = int(code.rsplit(".", 1)[1])
-        for bit in (1 << shift for shift in range(8)):
-            if not flags & bit:
-                continue
+        for bit in _set_bits(code):
             known = zone.codes.get(str(bit))
             meanings.append(known.meaning if known else f"{zone.name}: undocumented flag {bit}")
             if known is not None and known.score is not None:
                 scores.append(known.score)
     return tuple(meanings), _worst(zone, scores)
+
+
+def _set_bits(code: str) -> list[int]:
+    """Return the flag values set in the last octet of `code`, lowest first."""
+    flags = int(code.rpartition(".")[2])
+    return [bit for bit in (1 << shift for shift in range(8)) if flags & bit]
 
 
 def _decode_dnswl(zone: Zone, codes: tuple[str, ...]) -> tuple[tuple[str, ...], float | None]:

@@ -9,6 +9,7 @@ and records the outcome, so a failed send is retried on the next run until `max_
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -18,6 +19,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from blacklist_checks import Zone
 from reputation.clock import Clock
 from reputation.db import session_scope
 from reputation.models import Tenant, WebhookDelivery
@@ -150,14 +152,17 @@ async def send_pending_emails(
     *,
     max_attempts: int = 5,
     batch_size: int = 100,
+    zones: Mapping[str, Zone] | None = None,
 ) -> EmailSummary:
     """Send every unsent alert email once and record each outcome.
 
+    `zones` (zone name to catalogue entry) gives Polish alerts their Polish code meanings.
+    Without it they quote the English ones stored on the episode.
     SMTP and connection errors (`aiosmtplib.SMTPException`, `OSError`) are recorded on
     the alert row and logged, not raised.
     """
     pending = await asyncio.to_thread(
-        _load_pending, session_factory, smtp, clock, max_attempts, batch_size
+        _load_pending, session_factory, smtp, clock, max_attempts, batch_size, zones
     )
     sent = failed = 0
     for item in pending:
@@ -177,6 +182,7 @@ def _load_pending(
     clock: Clock,
     max_attempts: int,
     batch_size: int,
+    zones: Mapping[str, Zone] | None,
 ) -> list[_PendingEmail]:
     query = (
         select(ListingAlert, Tenant)
@@ -192,15 +198,19 @@ def _load_pending(
     with session_scope(session_factory) as session:
         rows = session.execute(query).all()
         return [
-            _PendingEmail(alert.id, _build_message(alert, tenant, smtp, clock))
+            _PendingEmail(alert.id, _build_message(alert, tenant, smtp, clock, zones))
             for alert, tenant in rows
         ]
 
 
 def _build_message(
-    alert: ListingAlert, tenant: Tenant, smtp: SmtpConfig, clock: Clock
+    alert: ListingAlert,
+    tenant: Tenant,
+    smtp: SmtpConfig,
+    clock: Clock,
+    zones: Mapping[str, Zone] | None,
 ) -> EmailMessage:
-    text = render_alert(AlertKind(alert.kind), tenant.language, alert.episode)
+    text = render_alert(AlertKind(alert.kind), tenant.language, alert.episode, zones)
     message = EmailMessage()
     message["From"] = smtp.sender
     message["To"] = alert.email_to or ""

@@ -11,7 +11,7 @@ import asyncio
 import os
 import random
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -189,9 +189,13 @@ async def deliver_alerts(
     http_client: httpx.Client,
     *,
     webhook_max_attempts: int = 8,
+    zones: Mapping[str, Zone] | None = None,
 ) -> tuple[EmailSummary, DispatchSummary]:
-    """Send the pending alert emails and post every due webhook of the outbox."""
-    emails = await send_pending_emails(session_factory, smtp, clock)
+    """Send the pending alert emails and post every due webhook of the outbox.
+
+    Pass the monitor's `zones_by_name` as `zones`, so Polish emails show Polish code meanings.
+    """
+    emails = await send_pending_emails(session_factory, smtp, clock, zones=zones)
     webhooks = await asyncio.to_thread(
         deliver_due_webhooks,
         session_factory,

@@ -185,6 +185,7 @@ class MonitorScheduler:
                 self._clock,
                 self._http,
                 webhook_max_attempts=self._webhook_max_attempts,
+                zones=self.monitor.zones_by_name if self.monitor else None,
             )
             if due or emails.sent or emails.failed or webhooks.delivered or webhooks.failed:
                 _log.info(

@@ -3,12 +3,14 @@
 Templates are `templates/<kind>.<language>.txt`: a `Subject:` line, a blank line, then the
 body, with `string.Template` placeholders. A language without templates falls back to English.
 
-NOTE: the code meanings come from the zone catalogue, which is written in English, so a
-Polish alert quotes them in English.
+An episode stores the English code meanings from its check. A Polish alert looks each one
+up in the zone catalogue instead (`meaning_pl`) and keeps the English text where the
+catalogue has no Polish one or no longer lists the zone or code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -16,6 +18,7 @@ from importlib import resources
 from ipaddress import ip_address
 from string import Template
 
+from blacklist_checks import Zone, localised_meanings
 from reputation.models import Language
 from reputation.monitoring.models import AlertKind, ListingEpisode
 
@@ -47,17 +50,28 @@ class AlertText:
     body: str
 
 
-def render_alert(kind: AlertKind, language: str, episode: ListingEpisode) -> AlertText:
-    """Render the alert about `episode` in `language` (an unknown language gives English)."""
+def render_alert(
+    kind: AlertKind,
+    language: str,
+    episode: ListingEpisode,
+    zones: Mapping[str, Zone] | None = None,
+) -> AlertText:
+    """Render the alert about `episode` in `language` (an unknown language gives English).
+
+    `zones` maps a zone name to its catalogue entry, and a Polish alert takes its code
+    meanings from there. Without it, every alert quotes the English meanings stored on
+    the episode.
+    """
     chosen = Language(language) if language in _LANGUAGES else Language.EN
     words = _WORDS[chosen]
+    meanings = _meanings(episode, chosen, zones)
     values = {
         "domain": episode.domain,
         "target": episode.target,
         "target_label": words["ip"] if _is_ip(episode.target) else words["domain"],
         "zone": episode.zone,
         "codes": ", ".join(episode.codes) or words["none"],
-        "meanings": "; ".join(episode.meanings) or words["no_meaning"],
+        "meanings": "; ".join(meanings) or words["no_meaning"],
         "txt": " ".join(episode.txt) or words["none"],
         "delist_url": episode.delist_url or words["no_url"],
         "since": _format_time(episode.first_seen),
@@ -68,6 +82,23 @@ def render_alert(kind: AlertKind, language: str, episode: ListingEpisode) -> Ale
     subject_line, _, body = _template(kind, chosen).partition("\n\n")
     subject = Template(subject_line.removeprefix("Subject:").strip()).safe_substitute(values)
     return AlertText(subject=subject, body=Template(body).safe_substitute(values))
+
+
+def _meanings(
+    episode: ListingEpisode, language: Language, zones: Mapping[str, Zone] | None
+) -> Sequence[str]:
+    stored = list(episode.meanings)
+    zone = zones.get(episode.zone) if zones is not None else None
+    if language is Language.EN or zone is None:
+        return stored
+    localised = localised_meanings(zone, episode.codes, language.value)
+    # The two line up item by item unless the zone's scheme changed since the check.
+    if len(localised) != len(stored):
+        return stored
+    return [
+        text if text is not None else english
+        for text, english in zip(localised, stored, strict=True)
+    ]
 
 
 @cache

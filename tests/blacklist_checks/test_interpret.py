@@ -10,6 +10,7 @@ from blacklist_checks import (
     Zone,
     ZoneKind,
     interpret_answer,
+    localised_meanings,
 )
 
 ZEN = Zone(
@@ -18,7 +19,7 @@ ZEN = Zone(
     ListType.BLOCKLIST,
     "test",
     codes={
-        "127.0.0.2": ReturnCode("SBL", 10),
+        "127.0.0.2": ReturnCode("SBL", 10, "SBL: potwierdzone źródło spamu"),
         "127.0.0.10": ReturnCode("PBL", 5),
     },
     error_codes={"127.255.255.254": "public resolver refused"},
@@ -29,7 +30,10 @@ SURBL = Zone(
     ListType.BLOCKLIST,
     "test",
     scheme=AnswerScheme.BITMASK,
-    codes={"8": ReturnCode("phishing"), "16": ReturnCode("malware", 9)},
+    codes={
+        "8": ReturnCode("phishing", meaning_pl="wyłudzanie danych (phishing)"),
+        "16": ReturnCode("malware", 9),
+    },
 )
 DNSWL = Zone(
     "wl.example.com",
@@ -37,7 +41,7 @@ DNSWL = Zone(
     ListType.ALLOWLIST,
     "test",
     scheme=AnswerScheme.DNSWL,
-    codes={"3": ReturnCode("email service providers")},
+    codes={"3": ReturnCode("email service providers", meaning_pl="dostawcy usług poczty e-mail")},
 )
 SCORE = Zone(
     "score.example.com",
@@ -172,3 +176,36 @@ def test_interpret_answer_score_zone_takes_lowest_score() -> None:
     decision = interpret_answer(REP, _answer("127.0.0.18", "127.0.0.11"))
 
     assert decision.score == -4
+
+
+def test_localised_meanings_exact_pairs_with_codes() -> None:
+    codes = ("127.0.0.2", "127.0.0.10", "127.0.0.77")
+
+    assert localised_meanings(ZEN, codes, "pl") == ("SBL: potwierdzone źródło spamu", None, None)
+    assert localised_meanings(ZEN, codes, "en") == ("SBL", "PBL", None)
+    assert len(localised_meanings(ZEN, codes, "pl")) == len(
+        interpret_answer(ZEN, _answer(*codes)).meanings
+    )
+
+
+def test_localised_meanings_bitmask_one_item_per_flag() -> None:
+    # 127.0.0.28: flags 4 (undocumented), 8 and 16, in the order interpret_answer gives.
+    assert localised_meanings(SURBL, ("127.0.0.28",), "pl") == (
+        None,
+        "wyłudzanie danych (phishing)",
+        None,
+    )
+    assert interpret_answer(SURBL, _answer("127.0.0.28")).meanings[1:] == ("phishing", "malware")
+
+
+def test_localised_meanings_malformed_bitmask_code_is_none() -> None:
+    assert localised_meanings(SURBL, ("not-an-address",), "pl") == (None,)
+
+
+def test_localised_meanings_unknown_language_is_none() -> None:
+    assert localised_meanings(ZEN, ("127.0.0.2",), "de") == (None,)
+
+
+def test_localised_meanings_dnswl_and_score_schemes_are_none() -> None:
+    assert localised_meanings(DNSWL, ("127.0.3.2",), "pl") == (None,)
+    assert localised_meanings(SCORE, ("127.0.4.73",), "pl") == (None,)

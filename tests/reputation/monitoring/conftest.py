@@ -62,7 +62,10 @@ def monitor_zones() -> tuple[Zone, ...]:
             kind=ZoneKind.IP,
             list_type=ListType.BLOCKLIST,
             lists="test IP blocklist",
-            codes={"127.0.0.2": ReturnCode("spam source"), "127.0.0.4": ReturnCode("exploited")},
+            codes={
+                "127.0.0.2": ReturnCode("spam source", meaning_pl="źródło spamu"),
+                "127.0.0.4": ReturnCode("exploited"),
+            },
             delist_url="https://mon.test/removal",
             test_listed="127.0.0.2",
             test_not_listed="127.0.0.1",

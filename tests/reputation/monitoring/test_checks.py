@@ -77,7 +77,13 @@ class Scenario:
             domain=MONITORED_DOMAIN,
             trigger=CheckTrigger.SCHEDULE,
         )
-        await deliver_alerts(monitor.smtp, self.session_factory, self.clock, self.http_client)
+        await deliver_alerts(
+            monitor.smtp,
+            self.session_factory,
+            self.clock,
+            self.http_client,
+            zones=monitor.zones_by_name,
+        )
         return outcome
 
     def episodes(self) -> list[ListingEpisode]:
@@ -205,7 +211,7 @@ async def test_listed_alert_mail_polish_text(
     assert "jest na liście blokującej DNS mon.test" in body
     assert "Na liście od:        2026-03-02 10:30 UTC" in body
     assert "Kod odpowiedzi:      127.0.0.2" in body
-    assert "Znaczenie kodu:      spam source" in body
+    assert "Znaczenie kodu:      źródło spamu" in body
     assert f"Spam from {LISTED_IP}, see https://mon.test/removal" in body
     assert "Strona usunięcia:    https://mon.test/removal" in body
 
@@ -262,6 +268,8 @@ async def test_webhook_signed_with_tenant_secret(
     assert payload["data"]["target"] == LISTED_IP
     assert payload["data"]["zone"] == "mon.test"
     assert payload["data"]["codes"] == ["127.0.0.2"]
+    # The tenant reads Polish, but the webhook is for machines, so it keeps the English meaning.
+    assert payload["data"]["meanings"] == ["spam source"]
     assert payload["data"]["delist_url"] == "https://mon.test/removal"
     assert payload["data"]["delisted_at"] is None
 

@@ -38,6 +38,7 @@ from reputation.monitoring.scheduler import MonitorScheduler
 from reputation.scoring.models import ReputationSnapshot
 from tests.conftest import FixedClock, create_postgres_database, drop_postgres_database
 from tests.reputation.monitoring.conftest import (
+    LISTED_IP,
     MONITORED_DOMAIN,
     Listings,
     SmtpSink,
@@ -110,6 +111,31 @@ async def test_scheduler_checks_due_domain_once_per_interval(
     assert len(unchanged) == 1
     assert [run.trigger for run in second] == ["schedule", "schedule"]
     assert second[1].started_at > second[0].started_at
+
+
+async def test_scheduler_tick_alert_mail_in_polish(
+    monitor: Monitor,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    listings: Listings,
+    smtp_sink: tuple[SmtpSink, int],
+) -> None:
+    """The tick delivers alerts with the monitor's catalogue, so the meaning is Polish."""
+    sink, _ = smtp_sink
+    schedule = ScheduleConfig(interval_seconds=60, confirmations=1, tick_seconds=0.05)
+    make_monitored_tenant(session_factory, clock, language="pl")
+    listings.set_ip_zone(f"{LISTED_IP} :127.0.0.2:Spam from $\n")
+    scheduler = MonitorScheduler(
+        replace(monitor, schedule=schedule), engine, session_factory, clock
+    )
+    try:
+        await scheduler.tick()
+    finally:
+        await scheduler.shutdown()
+
+    assert len(sink.messages) == 1
+    assert "Znaczenie kodu:      źródło spamu" in sink.messages[0].get_content()
 
 
 def test_check_interval_never_below_strictest_zone(monitor: Monitor) -> None:
