@@ -240,6 +240,7 @@ async def post_check(
                 clock,
                 http_client,
                 webhook_max_attempts=settings.webhook_max_attempts,
+                zones=monitor.zones_by_name,
             )
     check = outcome.check
     return CheckOut(

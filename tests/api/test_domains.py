@@ -205,6 +205,30 @@ async def test_post_check_second_listing_alerts(
     assert body["episodes"][0]["listed_checks"] == 2
 
 
+async def test_post_check_alert_in_tenant_language(
+    checked_app: FastAPI,
+    client: httpx.AsyncClient,
+    make_key: KeyFactory,
+    clock: FixedClock,
+    listings: Listings,
+    smtp_sink: tuple[SmtpSink, int],
+) -> None:
+    sink, _ = smtp_sink
+    headers = make_key(scope="admin")
+    await client.patch("/v1/tenant", json={"language": "pl"}, headers=headers)
+    await _add(client, headers, alert_email="ops@example.com")
+    listings.set_ip_zone(LISTING)
+
+    for _ in range(2):
+        await client.post(f"/v1/domains/{MONITORED_DOMAIN}/checks", headers=headers)
+        clock.advance(minutes=30)
+
+    assert len(sink.messages) == 1
+    body = sink.messages[0].get_content()
+    assert "źródło spamu" in body
+    assert "spam source" not in body
+
+
 async def test_post_check_unmonitored_domain_is_404(
     checked_app: FastAPI, client: httpx.AsyncClient, make_key: KeyFactory
 ) -> None:
