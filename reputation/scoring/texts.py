@@ -30,21 +30,21 @@ _SUBJECTS: dict[ComponentKey, dict[Language, str]] = {
 
 _TEMPLATES: dict[str, dict[Language, str]] = {
     "volume_missing": {
-        Language.EN: "{events} events but only {volume} recorded recipients in a {days}-day "
-        "window: report the sent volume with the send check or POST /v1/sends.",
-        Language.PL: "{events} zdarzeń, a tylko {volume} zapisanych odbiorców w oknie "
+        Language.EN: "{events} {events_noun} but only {volume} recorded {recipients_noun} in a "
+        "{days}-day window: report the sent volume with the send check or POST /v1/sends.",
+        Language.PL: "{events} {events_noun}, a tylko {volume} {recorded_recipients} w oknie "
         "{days}-dniowym: zgłaszaj wolumen wysyłki przez kontrolę przed wysyłką lub POST /v1/sends.",
     },
     "not_enough_volume": {
-        Language.EN: "Not enough volume: {volume} recipients in a {days}-day window, at least "
-        "{min_volume} are needed for a reliable rate.",
-        Language.PL: "Za mały wolumen: {volume} odbiorców w oknie {days}-dniowym, do wiarygodnego "
-        "pomiaru potrzeba co najmniej {min_volume}.",
+        Language.EN: "Not enough volume: {volume} {recipients_noun} in a {days}-day window, at "
+        "least {min_volume} are needed for a reliable rate.",
+        Language.PL: "Za mały wolumen: {volume} {recipients_noun} w oknie {days}-dniowym, do "
+        "wiarygodnego pomiaru potrzeba co najmniej {min_volume}.",
     },
     "rate_high_on_little_volume": {
-        Language.EN: "{events} of {volume} recipients in a {days}-day window: too few for a "
+        Language.EN: "{events} of {volume} {recipients_noun} in a {days}-day window: too few for a "
         "reliable rate, but even its lower bound {lowest_rate} reaches {limit}: slow down.",
-        Language.PL: "{events} z {volume} odbiorców w oknie {days}-dniowym: za mało do "
+        Language.PL: "{events} z {volume} {of_recipients} w oknie {days}-dniowym: za mało do "
         "wiarygodnego pomiaru, ale nawet dolna granica {lowest_rate} osiąga {limit}: zwolnij "
         "wysyłkę.",
     },
@@ -180,6 +180,7 @@ def describe(component: Component, language: Language) -> str:
     """Return the reason of one component as a sentence, prefixed by what it measures."""
     template = _TEMPLATES[component.reason][language]
     values = {name: _format(name, value, language) for name, value in component.params.items()}
+    values |= _count_words(component.params, language)
     return f"{_SUBJECTS[component.key][language]}: {template.format_map(values)}"
 
 
@@ -191,6 +192,37 @@ def describe_verdict(verdict: Verdict, language: Language) -> str:
 def template_names() -> Mapping[str, dict[Language, str]]:
     """Return every reason template, for tests that check both languages are complete."""
     return _TEMPLATES
+
+
+def _count_words(params: Mapping[str, Param], language: Language) -> dict[str, str]:
+    """Return the nouns that agree with the `events` and `volume` counts in `language`."""
+    events, volume = params.get("events"), params.get("volume")
+    words: dict[str, str] = {}
+    if isinstance(events, int):
+        words["events_noun"] = (
+            _polish_plural(events, "zdarzenie", "zdarzenia", "zdarzeń")
+            if language is Language.PL
+            else ("event" if events == 1 else "events")
+        )
+    if isinstance(volume, int):
+        one = volume == 1
+        if language is Language.PL:
+            # "odbiorca" is masculine personal: after 2-4 the genitive ("2 odbiorców") is standard.
+            words["recipients_noun"] = "odbiorca" if one else "odbiorców"
+            words["recorded_recipients"] = "zapisany odbiorca" if one else "zapisanych odbiorców"
+            words["of_recipients"] = "odbiorcy" if one else "odbiorców"
+        else:
+            words["recipients_noun"] = "recipient" if one else "recipients"
+    return words
+
+
+def _polish_plural(count: int, one: str, few: str, many: str) -> str:
+    """Pick the Polish noun form for `count`: 1, 2-4 (but not 12-14), or the rest."""
+    if count == 1:
+        return one
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return few
+    return many
 
 
 def _format(name: str, value: Param, language: Language) -> str:

@@ -10,7 +10,7 @@ from reputation.scoring.auth_components import score_spf
 from reputation.scoring.listings import score_listings
 from reputation.scoring.rates import WindowCounts, score_rate
 from reputation.scoring.texts import describe, describe_verdict, template_names
-from reputation.scoring.types import Component, ComponentKey, Verdict
+from reputation.scoring.types import Component, ComponentKey, ComponentStatus, Verdict
 
 
 def test_templates_exist_in_both_languages() -> None:
@@ -36,6 +36,40 @@ def test_describe_not_enough_volume_both_languages() -> None:
     component = score_rate(ComponentKey.HARD_BOUNCE_RATE, [WindowCounts(30, 12, 0)])
     assert "Not enough volume" in describe(component, Language.EN)
     assert "Za mały wolumen" in describe(component, Language.PL)
+
+
+@pytest.mark.parametrize(
+    ("volume", "english", "polish"),
+    [
+        (1, "1 recipient in", "1 odbiorca w"),
+        (3, "3 recipients in", "3 odbiorców w"),
+        (12, "12 recipients in", "12 odbiorców w"),
+    ],
+)
+def test_describe_volume_noun_agrees(volume: int, english: str, polish: str) -> None:
+    component = score_rate(ComponentKey.HARD_BOUNCE_RATE, [WindowCounts(30, volume, 0)])
+
+    assert english in describe(component, Language.EN)
+    assert polish in describe(component, Language.PL)
+
+
+@pytest.mark.parametrize(
+    ("count", "form"),
+    [(1, "zdarzenie"), (2, "zdarzenia"), (5, "zdarzeń"), (13, "zdarzeń"), (22, "zdarzenia")],
+)
+def test_polish_plural_of_events(count: int, form: str) -> None:
+    component = Component(
+        key=ComponentKey.HARD_BOUNCE_RATE,
+        status=ComponentStatus.NOT_ENOUGH_VOLUME,
+        points=0,
+        points_low=0,
+        points_high=0,
+        verdict=Verdict.SEND,
+        reason="volume_missing",
+        params={"events": count, "volume": 0, "days": 7},
+    )
+
+    assert describe(component, Language.PL).split(": ", 1)[1].startswith(f"{count} {form},")
 
 
 @pytest.mark.parametrize("verdict", list(Verdict))
