@@ -6,8 +6,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from reputation.db import create_db_engine, create_session_factory, session_scope
@@ -53,9 +56,54 @@ def load_settings() -> Settings:
         raise CommandError(f"{name}: {message}") from exc
 
 
+def database_label(url: str) -> str:
+    """Name the database of `url` for messages: the SQLite file, or the database and host."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return "the in-memory SQLite database"
+        return f"the SQLite database {Path(parsed.database).resolve()}"
+    return f"the PostgreSQL database {parsed.database} on {parsed.host or 'localhost'}"
+
+
+def require_database(settings: Settings, *, exit_code: int = 1) -> None:
+    """Check that the configured SQLite file exists; connecting would create an empty one.
+
+    Raises:
+        CommandError: the file does not exist.
+    """
+    parsed = make_url(settings.database_url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database).resolve()
+    if not path.exists():
+        raise CommandError(
+            f"no database at {path}; create it with `mailrep db upgrade`, or set "
+            "MAILREP_DATA_DIR or MAILREP_DATABASE_URL to the one the service uses "
+            "(the default ./data is relative to the current directory)",
+            exit_code=exit_code,
+        )
+
+
+def describe_database_error(exc: SQLAlchemyError) -> str:
+    """Turn an error on the configured database into one line that names it and what to do."""
+    label = database_label(get_settings().database_url)
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    missing_table = "no such table" in text or "does not exist" in text
+    if isinstance(exc, (OperationalError, ProgrammingError)) and missing_table:
+        return f"{label} has no mailrep tables or an old schema; run `mailrep db upgrade`"
+    return f"database error on {label}: {type(original).__name__}: {text}"
+
+
 @contextmanager
 def open_session(settings: Settings) -> Iterator[Session]:
-    """Open one session on the configured database, committed when the block succeeds."""
+    """Open one session on the configured database, committed when the block succeeds.
+
+    Raises:
+        CommandError: the configured SQLite file does not exist.
+    """
+    require_database(settings)
     engine = create_db_engine(settings.database_url)
     try:
         with session_scope(create_session_factory(engine)) as session:

@@ -46,6 +46,8 @@ class RemoteIngester:
             raise RemoteMessageError(text, is_temporary=True) from exc
         if response.status_code in (401, 403):
             raise CommandError(f"server rejected the API key: {_detail(response)}")
+        if _problem_type(response).endswith("/unknown-stream"):
+            raise CommandError(f"server rejected --stream: {_detail(response)}")
         if response.status_code not in (200, 201):
             raise RemoteMessageError(
                 f"server returned HTTP {response.status_code}: {_detail(response)}",
@@ -58,6 +60,13 @@ class RemoteIngester:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _problem_type(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("type", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 def _detail(response: httpx.Response) -> str:

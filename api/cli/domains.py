@@ -17,7 +17,13 @@ import structlog
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.cli._common import CommandError, fail, load_settings, open_session
+from api.cli._common import (
+    CommandError,
+    describe_database_error,
+    fail,
+    load_settings,
+    open_session,
+)
 from blacklist_checks import DomainCheck, Zone
 from reputation.clock import SystemClock
 from reputation.errors import ReputationError
@@ -26,8 +32,6 @@ from reputation.monitoring.domains import add_domain, list_domains, remove_domai
 from reputation.monitoring.recording import record_check_for_monitors
 from reputation.settings import Settings
 from reputation.tenants import get_tenant, list_tenants
-
-_DATABASE_HINT = "run `mailrep db upgrade` first?"
 
 _log = structlog.get_logger(__name__)
 
@@ -75,7 +79,7 @@ def run_domains_add(args: argparse.Namespace) -> int:
     except (CommandError, ReputationError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {exc.__class__.__name__}; {_DATABASE_HINT}")
+        return fail(describe_database_error(exc))
     explicit = ", ".join(ips) if ips else "none"
     print(f"monitoring {name} for tenant {args.tenant}; explicit IPs: {explicit}")
     return 0
@@ -100,7 +104,7 @@ def run_domains_list(args: argparse.Namespace) -> int:
     except (CommandError, ReputationError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {exc.__class__.__name__}; {_DATABASE_HINT}")
+        return fail(describe_database_error(exc))
     _print_table([("tenant", "domain", "explicit_ips", "last_checked"), *rows])
     return 0
 
@@ -113,7 +117,7 @@ def run_domains_remove(args: argparse.Namespace) -> int:
     except (CommandError, ReputationError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {exc.__class__.__name__}; {_DATABASE_HINT}")
+        return fail(describe_database_error(exc))
     print(f"stopped monitoring {args.domain} for tenant {args.tenant}")
     return 0
 

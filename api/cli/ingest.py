@@ -6,6 +6,12 @@ with `--server`, to a running mailrep's `POST /v1/messages`. Each message is its
 transaction, so one bad message does not undo the others. The `--server` key comes from
 `--api-key`, `--api-key-file` or `MAILREP_API_KEY`; a key on the command line is visible
 to every local user in `ps`.
+
+Exit codes, for the MTA that pipes bounces in: 0 when every message was stored (or was
+stored before); 75 (EX_TEMPFAIL) when a message could not be stored for a reason outside
+it, such as an unreachable server or database, a rejected key, an unknown tenant or
+stream, or a missing database, so the MTA keeps the bounce and retries after the fix; 1
+when a message itself was refused (larger than the size limit), which no retry changes.
 """
 
 from __future__ import annotations
@@ -17,15 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from api.cli._common import (
     EXIT_TEMPFAIL,
     CommandError,
     Outcome,
+    describe_database_error,
     fail,
     load_settings,
+    require_database,
     setup_logging,
 )
 from api.cli._remote import RemoteIngester, RemoteMessageError
@@ -33,7 +42,7 @@ from api.cli._sources import RawMessage, iter_messages
 from bounce_parser import ReportKind
 from reputation.clock import SystemClock
 from reputation.db import create_db_engine, create_session_factory, session_scope
-from reputation.errors import ReputationError
+from reputation.errors import MessageTooLargeError, ReputationError
 from reputation.ingestion import ingest_message
 from reputation.reparse import reparse_messages
 from reputation.settings import Settings
@@ -109,7 +118,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     try:
         ingester = _remote(args) if args.server else _local(args)
     except CommandError as exc:
-        return fail(str(exc), exc.exit_code)
+        return fail(str(exc), EXIT_TEMPFAIL)
 
     summary = Summary()
     try:
@@ -122,8 +131,9 @@ def run_ingest(args: argparse.Namespace) -> int:
                 summary.temporary_errors += _is_temporary(exc)
                 tqdm.write(f"mailrep: {message.origin}: {_describe(exc)}", file=sys.stderr)
     except CommandError as exc:
+        summary.errors += 1  # the message in hand was not stored
         print(summary.line(), file=sys.stderr)
-        return fail(str(exc), exc.exit_code)
+        return fail(str(exc), EXIT_TEMPFAIL)
     finally:
         ingester.close()
 
@@ -137,8 +147,9 @@ def _is_temporary(exc: BaseException) -> bool:
     """Return True when a later retry may succeed, e.g. the database was unreachable or locked."""
     if isinstance(exc, RemoteMessageError):
         return exc.is_temporary
-    # SQLite reports a missing table as an OperationalError too, and that needs a migration.
-    return isinstance(exc, OperationalError) and "no such table" not in str(exc.orig)
+    # Only a message too large for the limit is refused for itself; a missing table or
+    # stream is fixed by the operator, after which the MTA's retry succeeds.
+    return not isinstance(exc, MessageTooLargeError)
 
 
 def _read_all(paths: list[str], summary: Summary) -> Iterator[RawMessage]:
@@ -158,11 +169,14 @@ def _progress(messages: Iterator[RawMessage]) -> Iterator[RawMessage]:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, SQLAlchemyError):
-        return f"database error: {type(exc).__name__}"
+        return describe_database_error(exc)
     return str(exc) or type(exc).__name__
 
 
 def _remote(args: argparse.Namespace) -> Ingester:
+    url = httpx.URL(args.server)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise CommandError(f"invalid --server URL {args.server!r}; give http://HOST:PORT")
     return RemoteIngester(args.server, _api_key(args), args.stream)
 
 
@@ -202,6 +216,7 @@ class LocalIngester:
     """Ingests into the configured database, one transaction per message."""
 
     def __init__(self, settings: Settings, tenant: str | None, stream: str | None) -> None:
+        require_database(settings)
         self._settings = settings
         self._stream = stream
         self._engine = create_db_engine(settings.database_url)
@@ -222,11 +237,7 @@ class LocalIngester:
         except ReputationError as exc:
             raise CommandError(str(exc)) from exc
         except SQLAlchemyError as exc:
-            if _is_temporary(exc):
-                message = f"database unavailable: {getattr(exc, 'orig', exc)}"
-                raise CommandError(message, exit_code=EXIT_TEMPFAIL) from exc
-            message = f"cannot read tenants ({type(exc).__name__}); run `mailrep db upgrade` first?"
-            raise CommandError(message) from exc
+            raise CommandError(describe_database_error(exc)) from exc
         if len(tenants) != 1:
             raise CommandError(f"{len(tenants)} tenants exist; name one with --tenant")
         return tenants[0].name
@@ -253,6 +264,7 @@ def run_reparse(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         setup_logging(settings, quiet=True)
+        require_database(settings)
         engine = create_db_engine(settings.database_url)
     except CommandError as exc:
         return fail(str(exc))
@@ -268,7 +280,7 @@ def run_reparse(args: argparse.Namespace) -> int:
     except ReputationError as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"reparse failed: database error: {type(exc).__name__}")
+        return fail(f"reparse failed: {describe_database_error(exc)}")
     finally:
         engine.dispose()
     print(

@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.cli._common import CommandError, fail, load_settings, open_session, setup_logging
+from api.cli._common import (
+    CommandError,
+    describe_database_error,
+    fail,
+    load_settings,
+    open_session,
+    setup_logging,
+)
 from api.routes.reputation import (
     ReputationOut,
     TargetReputationOut,
@@ -24,6 +31,7 @@ from blacklist_checks import BlacklistCheckError
 from reputation.clock import SystemClock
 from reputation.errors import ReputationError
 from reputation.models import Language, Tenant
+from reputation.monitoring.domains import normalise_domain
 from reputation.scoring.service import compute_reputation
 from reputation.tenants import get_tenant, list_tenants
 
@@ -57,13 +65,17 @@ def run_score(args: argparse.Namespace) -> int:
         with open_session(settings) as session:
             tenant = _pick_tenant(session, args.tenant)
             result = compute_reputation(
-                session, tenant=tenant, domain=args.domain, setup=setup, clock=SystemClock()
+                session,
+                tenant=tenant,
+                domain=normalise_domain(args.domain),
+                setup=setup,
+                clock=SystemClock(),
             )
             output = reputation_out(result, Language(args.lang or tenant.language))
     except (CommandError, ReputationError, BlacklistCheckError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"cannot read the database: {exc.__class__.__name__}: {exc}")
+        return fail(describe_database_error(exc))
 
     print(output.model_dump_json(indent=2) if args.json else format_text(output))
     return 0

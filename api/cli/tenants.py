@@ -7,7 +7,14 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.cli._common import CommandError, fail, load_settings, open_session, setup_logging
+from api.cli._common import (
+    CommandError,
+    describe_database_error,
+    fail,
+    load_settings,
+    open_session,
+    setup_logging,
+)
 from reputation.clock import SystemClock
 from reputation.errors import ReputationError
 from reputation.models import ApiScope, Language
@@ -60,7 +67,7 @@ def run_tenant_create(args: argparse.Namespace) -> int:
     except (CommandError, ReputationError, ValueError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {exc.__class__.__name__}; run `mailrep db upgrade` first?")
+        return fail(describe_database_error(exc))
     print(f"created tenant {args.name} with streams: {streams}")
     return 0
 
@@ -75,7 +82,7 @@ def run_apikey_create(args: argparse.Namespace) -> int:
     except (CommandError, ReputationError, ValueError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {exc.__class__.__name__}; run `mailrep db upgrade` first?")
+        return fail(describe_database_error(exc))
     # The key alone on stdout, so scripts can capture it: KEY=$(mailrep apikey create ...).
     print(created.plaintext)
     return 0

@@ -24,7 +24,7 @@ class InvalidMonitorTargetError(ReputationError):
     """A domain, IP address or alert email given for monitoring is not valid."""
 
     def __init__(self, value: str, problem: str) -> None:
-        super().__init__(f"invalid monitoring target {value!r}: {problem}")
+        super().__init__(f"invalid value {value!r}: {problem}")
         self.value = value
         self.problem = problem
 

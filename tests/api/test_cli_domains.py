@@ -102,11 +102,11 @@ def test_domains_remove_then_list_is_empty(cli_db: str, capsys: pytest.CaptureFi
         (["example.com", "--tenant", "nobody"], "mailrep: tenant 'nobody' not found\n"),
         (
             ["example.com", "--tenant", "acme", "--ip", "192.0.2.0/24"],
-            "mailrep: invalid monitoring target '192.0.2.0/24': not a single IP address\n",
+            "mailrep: invalid value '192.0.2.0/24': not a single IP address\n",
         ),
         (
             ["localhost", "--tenant", "acme"],
-            "mailrep: invalid monitoring target 'localhost': "
+            "mailrep: invalid value 'localhost': "
             "give a full domain name such as example.com\n",
         ),
     ],

@@ -154,7 +154,7 @@ def test_ingest_two_tenants_needs_tenant_option(
 
     code = main(["ingest", str(tmp_path)])
 
-    assert code == 1
+    assert code == EXIT_TEMPFAIL
     assert capsys.readouterr().err == "mailrep: 2 tenants exist; name one with --tenant\n"
 
 
@@ -166,7 +166,7 @@ def test_ingest_server_without_key_fails(
 
     code = main(["ingest", "-", "--server", "http://127.0.0.1:9"])
 
-    assert code == 1
+    assert code == EXIT_TEMPFAIL
     assert "MAILREP_API_KEY" in capsys.readouterr().err
 
 
@@ -222,22 +222,47 @@ def test_ingest_database_unreachable_is_tempfail(
     code = main(["ingest", "-"])
 
     assert code == EXIT_TEMPFAIL
-    assert capsys.readouterr().err.startswith("mailrep: database unavailable:")
+    assert capsys.readouterr().err.startswith(
+        "mailrep: database error on the PostgreSQL database none on 127.0.0.1:"
+    )
 
 
-def test_ingest_database_not_migrated_is_error(
+def test_ingest_missing_database_is_tempfail(
     cli_env: dict[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("MAILREP_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    """A CLI run from the wrong directory must not create an empty database there."""
+    path = tmp_path / "absent.db"
+    monkeypatch.setenv("MAILREP_DATABASE_URL", f"sqlite:///{path}")
     get_settings.cache_clear()
 
     code = main(["ingest", "-"])
 
-    assert code == 1
-    assert "run `mailrep db upgrade` first" in capsys.readouterr().err
+    assert code == EXIT_TEMPFAIL
+    assert f"no database at {path}" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_ingest_database_not_migrated_is_tempfail(
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    monkeypatch.setenv("MAILREP_DATABASE_URL", f"sqlite:///{path}")
+    get_settings.cache_clear()
+
+    code = main(["ingest", "-"])
+
+    assert code == EXIT_TEMPFAIL
+    assert capsys.readouterr().err == (
+        f"mailrep: the SQLite database {path} has no mailrep tables or an old schema; "
+        "run `mailrep db upgrade`\n"
+    )
 
 
 def test_ingest_terminal_shows_progress_on_stderr(
@@ -263,8 +288,15 @@ class _KeyRecorder(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         self.seen.append(self.headers["Authorization"])
-        body = json.dumps({"duplicate": False, "kind": "delivery_status", "actions": []})
-        self.send_response(201)
+        status, body = (
+            201,
+            json.dumps({"duplicate": False, "kind": "delivery_status", "actions": []}),
+        )
+        if self.headers["Authorization"] == "Bearer mr_revoked":
+            status, body = 401, json.dumps({"type": "x/unauthorized", "detail": "Invalid key."})
+        elif "stream=nope" in self.path:
+            status, body = 422, json.dumps({"type": "x/unknown-stream", "detail": "No stream."})
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
         self.wfile.write(body.encode())
@@ -348,7 +380,7 @@ def test_ingest_server_empty_key_file_fails(
 
     code = main(["ingest", "-", "--server", "http://127.0.0.1:9", "--api-key-file", str(key_file)])
 
-    assert code == 1
+    assert code == EXIT_TEMPFAIL
     assert "is empty" in capsys.readouterr().err
 
 
@@ -359,5 +391,34 @@ def test_ingest_server_missing_key_file_fails(
 
     code = main(["ingest", "-", "--server", "http://127.0.0.1:9", "--api-key-file", str(missing)])
 
-    assert code == 1
+    assert code == EXIT_TEMPFAIL
     assert "cannot read --api-key-file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (["--api-key", "mr_revoked"], "server rejected the API key: Invalid key."),
+        (["--api-key", "mr_x", "--stream", "nope"], "server rejected --stream: No stream."),
+        (["--api-key", "mr_x", "--server", "notaurl"], "invalid --server URL 'notaurl'"),
+    ],
+)
+def test_ingest_server_configuration_error_is_tempfail(
+    cli_env: dict[str, str],
+    key_server: tuple[str, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    error: str,
+) -> None:
+    """The MTA must keep a bounce that a misconfigured pipe could not store."""
+    url, _ = key_server
+    message = tmp_path / "a.eml"
+    message.write_bytes(make_dsn("a@example.org"))
+
+    code = main(["ingest", str(message), "--server", url, *options])
+    captured = capsys.readouterr()
+
+    assert code == EXIT_TEMPFAIL
+    assert error in captured.err
+    assert "new 0" not in captured.out

@@ -381,3 +381,12 @@ def test_cli_score_several_tenants_needs_tenant(
 
     assert code == 1
     assert "--tenant" in capsys.readouterr().err
+
+
+def test_cli_score_invalid_domain_fails(
+    cli_tenants: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["score", "not a domain", "--tenant", "acme"])
+
+    assert code == 1
+    assert capsys.readouterr().err.startswith("mailrep: invalid value 'not a domain':")
