@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 COMMAND_MODULES: tuple[str, ...] = (
     "api.cli.parse",
@@ -29,10 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mailrep",
         description="Keep a sending domain deliverable: bounces, complaints, blocklists.",
     )
+    parser.add_argument("--version", action="version", version=f"mailrep {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mailrep")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

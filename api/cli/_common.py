@@ -118,6 +118,14 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    """Print rows as columns padded to the widest cell; the first row is the header."""
+    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())
+
+
 def setup_logging(settings: Settings, *, quiet: bool = False) -> None:
     """Configure logging to stderr from the settings; `quiet` turns the info level into warning.
 

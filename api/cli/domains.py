@@ -23,6 +23,7 @@ from api.cli._common import (
     fail,
     load_settings,
     open_session,
+    print_table,
 )
 from blacklist_checks import DomainCheck, Zone
 from reputation.clock import SystemClock
@@ -105,7 +106,7 @@ def run_domains_list(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except SQLAlchemyError as exc:
         return fail(describe_database_error(exc))
-    _print_table([("tenant", "domain", "explicit_ips", "last_checked"), *rows])
+    print_table([("tenant", "domain", "explicit_ips", "last_checked"), *rows])
     return 0
 
 
@@ -120,13 +121,6 @@ def run_domains_remove(args: argparse.Namespace) -> int:
         return fail(describe_database_error(exc))
     print(f"stopped monitoring {args.domain} for tenant {args.tenant}")
     return 0
-
-
-def _print_table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]).rstrip())
 
 
 def record_if_monitored(

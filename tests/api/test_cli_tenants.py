@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.orm import Session
 
 from api.cli import main
 from reputation.clock import SystemClock
+from reputation.errors import AuthenticationError
 from reputation.models import ApiScope
 from reputation.settings import get_settings
 from reputation.tenants import authenticate_api_key, get_tenant
@@ -99,3 +102,74 @@ def test_tenant_create_invalid_setting_fails_with_one_line(
     assert err.startswith("mailrep: invalid setting")
     assert "database_url" in err
     assert err.count("\n") == 1
+
+
+def test_apikey_list_shows_keys_without_secrets(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["tenant", "create", "acme"])
+    capsys.readouterr()
+    main(["apikey", "create", "--tenant", "acme", "--scope", "write", "--name", "crm"])
+    key = capsys.readouterr().out.strip()
+
+    code = main(["apikey", "list", "--tenant", "acme"])
+    lines = capsys.readouterr().out.splitlines()
+
+    assert code == 0
+    assert lines[0].split() == ["prefix", "scopes", "name", "created", "last_used", "revoked"]
+    prefix = key.split("_")[1]
+    assert lines[1].split()[:3] == [prefix, "write", "crm"]
+    assert lines[1].split()[-1] == "-"
+    assert key not in "\n".join(lines)
+
+
+def test_apikey_revoke_stops_the_key(
+    cli_db: str, session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["tenant", "create", "acme"])
+    capsys.readouterr()
+    main(["apikey", "create", "--tenant", "acme"])
+    key = capsys.readouterr().out.strip()
+
+    code = main(["apikey", "revoke", "--tenant", "acme", key.split("_")[1]])
+
+    assert code == 0
+    assert capsys.readouterr().out.startswith("revoked API key ")
+    with pytest.raises(AuthenticationError, match="revoked"):
+        authenticate_api_key(session, plaintext=key, clock=SystemClock())
+
+
+def test_apikey_revoke_unknown_prefix_fails(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["tenant", "create", "acme"])
+
+    code = main(["apikey", "revoke", "--tenant", "acme", "deadbeef"])
+
+    assert code == 1
+    assert "deadbeef" in capsys.readouterr().err
+
+
+def test_version_prints_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("mailrep 0.")
+
+
+def test_command_refuses_missing_database(
+    cli_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "nowhere" / "mailrep.db"
+    monkeypatch.setenv("MAILREP_DATABASE_URL", f"sqlite:///{path}")
+    get_settings.cache_clear()
+
+    code = main(["apikey", "list", "--tenant", "acme"])
+
+    assert code == 1
+    assert capsys.readouterr().err.startswith(f"mailrep: no database at {path};")
+    assert not path.exists()
