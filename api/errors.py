@@ -93,8 +93,15 @@ class UnsupportedMediaType(ApiError):
 
 
 class InvalidRequest(ApiError):
+    """A request the route validated itself; `errors` lists each invalid field, as
+    FastAPI's own validation errors do, and `detail` describes the first."""
+
     status = 422
     slug = "invalid-request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.errors = errors
 
 
 class ServiceUnavailable(ApiError):
@@ -137,7 +144,9 @@ def _slug(error_type: type[Exception]) -> str:
 
 async def _handle_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return problem_response(exc.status, exc.detail, slug=exc.slug, headers=exc.headers)
+    errors = getattr(exc, "errors", None)
+    extra = {"errors": errors} if errors else None
+    return problem_response(exc.status, exc.detail, slug=exc.slug, headers=exc.headers, extra=extra)
 
 
 async def _handle_http_exception(request: Request, exc: Exception) -> JSONResponse:

@@ -9,7 +9,7 @@ pydantic model at a time would cost more than the database lookup itself.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
@@ -85,27 +85,55 @@ async def _send_check_body(request: Request) -> tuple[SendCheckEnvelope, list[st
         raise InvalidRequest("The body must be a JSON object.")
 
     recipients = data.pop("recipients", None)
+    problems: list[_Problem] = []
+    envelope = None
     try:
         envelope = SendCheckEnvelope.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise InvalidRequest(f"`{where}`: {first['msg']}.") from exc
-    return envelope, _check_recipients_list(recipients)
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            detail = f"`{where}`: {error['msg'].rstrip('.')}."
+            problems.append(_Problem(tuple(error["loc"]), error["msg"], error["type"], detail))
+    recipients_problem = _recipients_problem(recipients)
+    if recipients_problem is not None:
+        problems.append(recipients_problem)
+    if envelope is None or problems:
+        errors = [{"loc": ["body", *p.loc], "msg": p.msg, "type": p.type} for p in problems]
+        raise InvalidRequest(problems[0].detail, errors=errors)
+    return envelope, recipients
 
 
-def _check_recipients_list(recipients: Any) -> list[str]:
+class _Problem(NamedTuple):
+    """One invalid field: where, pydantic-style message and type, and a sentence for `detail`."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str
+    detail: str
+
+
+def _recipients_problem(recipients: Any) -> _Problem | None:
+    if recipients is None:
+        return _Problem(
+            ("recipients",), "Field required", "missing", "`recipients`: Field required."
+        )
     if not isinstance(recipients, list):
-        raise InvalidRequest("`recipients` must be a list of email addresses.")
+        detail = "`recipients` must be a list of email addresses."
+        return _Problem(("recipients",), "Input should be a valid list", "list_type", detail)
     if len(recipients) > MAX_RECIPIENTS:
-        raise InvalidRequest(
+        detail = (
             f"`recipients` has {len(recipients)} items; split it into calls of at most "
             f"{MAX_RECIPIENTS}."
         )
+        message = f"List should have at most {MAX_RECIPIENTS} items"
+        return _Problem(("recipients",), message, "too_long", detail)
     if not all(type(item) is str for item in recipients):
         index = next(i for i, item in enumerate(recipients) if type(item) is not str)
-        raise InvalidRequest(f"`recipients[{index}]` is not a string.")
-    return recipients
+        detail = f"`recipients[{index}]` is not a string."
+        return _Problem(
+            ("recipients", index), "Input should be a valid string", "string_type", detail
+        )
+    return None
 
 
 @router.post(

@@ -133,3 +133,20 @@ async def test_send_check_openapi_documents_body(client: httpx.AsyncClient) -> N
     body = schema["paths"]["/v1/send-check"]["post"]["requestBody"]
 
     assert "recipients" in body["content"]["application/json"]["schema"]["properties"]
+
+
+async def test_send_check_lists_every_invalid_field(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    body = {"recipients": ["a@example.org", 1], "stream": 5}
+
+    response = await client.post("/v1/send-check", json=body, headers=make_key(scope="write"))
+    problem = response.json()
+
+    assert response.status_code == 422
+    assert problem["detail"] == "`from_domain`: Field required."
+    assert [error["loc"] for error in problem["errors"]] == [
+        ["body", "from_domain"],
+        ["body", "stream"],
+        ["body", "recipients", 1],
+    ]
