@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import inspect
 
 from api.cli import main
-from api.cli._common import CommandError
+from api.cli._common import EXIT_TEMPFAIL, CommandError
 from api.cli.serve import _prepare_schema
 from reputation.db import create_db_engine, upgrade_database
 from tests.api.cli_support import cli_env
@@ -161,6 +161,7 @@ def test_mailrep_serve_logs_json_lines_only(server: str, tmp_path: Path) -> None
 
 
 def test_mailrep_process_bad_key_stops_ingest(server: str, process_env: dict[str, str]) -> None:
+    """A pipe with a wrong key must make the MTA keep the bounce: EX_TEMPFAIL."""
     result = _run(
         process_env,
         "ingest",
@@ -172,5 +173,5 @@ def test_mailrep_process_bad_key_stops_ingest(server: str, process_env: dict[str
         stdin=make_dsn("a@example.org"),
     )
 
-    assert result.returncode == 1
+    assert result.returncode == EXIT_TEMPFAIL
     assert b"server rejected the API key" in result.stderr
