@@ -41,6 +41,9 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         connect_args = {"options": " ".join((*url_options, "-c timezone=UTC"))}
         return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
+    if parsed.database not in (None, "", ":memory:"):
+        # SQLite creates the file on first connect, but not its directory (the data dir).
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo)
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)

@@ -156,6 +156,4 @@ def get_settings() -> Settings:
     Raises:
         pydantic.ValidationError: a setting is invalid; the message names it.
     """
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return settings
+    return Settings()

@@ -60,9 +60,10 @@ def post_deliveries(
     Hard bounces, complaints, opt-outs and manual suppressions are not lifted.
     """
     if body.delivered_at is not None and body.delivered_at > clock.now() + MAX_CLOCK_SKEW:
+        message = "is in the future; send the time the MTA logged the delivery"
         raise InvalidRequest(
-            f"`delivered_at` ({body.delivered_at.isoformat()}) is in the future; "
-            "send the time the MTA logged the delivery."
+            f"`delivered_at` ({body.delivered_at.isoformat()}) {message}.",
+            errors=[{"loc": ["body", "delivered_at"], "msg": message, "type": "value_error"}],
         )
     report = record_deliveries(
         session,

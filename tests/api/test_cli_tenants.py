@@ -164,12 +164,14 @@ def test_command_refuses_missing_database(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = tmp_path / "nowhere" / "mailrep.db"
-    monkeypatch.setenv("MAILREP_DATABASE_URL", f"sqlite:///{path}")
+    """Run from the wrong directory, a command must leave neither a database nor its folder."""
+    data_dir = tmp_path / "nowhere"
+    monkeypatch.delenv("MAILREP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MAILREP_DATA_DIR", str(data_dir))
     get_settings.cache_clear()
 
     code = main(["apikey", "list", "--tenant", "acme"])
 
     assert code == 1
-    assert capsys.readouterr().err.startswith(f"mailrep: no database at {path};")
-    assert not path.exists()
+    assert capsys.readouterr().err.startswith(f"mailrep: no database at {data_dir}/mailrep.db;")
+    assert not data_dir.exists()

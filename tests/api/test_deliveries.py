@@ -51,6 +51,7 @@ async def test_deliveries_reject_future_time(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert "in the future" in response.json()["detail"]
+    assert [error["loc"] for error in response.json()["errors"]] == [["body", "delivered_at"]]
 
 
 async def test_deliveries_need_write_scope(client: httpx.AsyncClient, make_key: KeyFactory) -> None:
