@@ -230,6 +230,10 @@ class ReputationBriefOut(BaseModel):
     score: float
     level: Level
     verdict: Verdict
+    confidence: Confidence = Field(
+        description="`low` while most inputs are unknown, as for a new domain: the level "
+        "then reflects missing data, and only the verdict should steer the send."
+    )
 
 
 def reputation_brief(
@@ -239,4 +243,9 @@ def reputation_brief(
     result = send_check_reputation(
         session, tenant=tenant, domain=domain, zone_weights=setup.zone_weights, clock=clock
     )
-    return {"score": result.score, "level": result.level.value, "verdict": result.verdict.value}
+    return {
+        "score": result.score,
+        "level": result.level.value,
+        "verdict": result.verdict.value,
+        "confidence": result.confidence.value,
+    }

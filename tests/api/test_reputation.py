@@ -127,6 +127,7 @@ async def test_send_check_new_domain_without_dns_sends(
 
     assert response.status_code == 200
     assert response.json()["reputation"]["verdict"] == "send"
+    assert response.json()["reputation"]["confidence"] == "low"
 
 
 async def test_reputation_no_volume_is_range(
@@ -306,7 +307,12 @@ async def test_send_check_includes_reputation(
 
     response = await client.post("/v1/send-check", json=body, headers=headers)
 
-    assert response.json()["reputation"] == {"score": 100.0, "level": "high", "verdict": "send"}
+    assert response.json()["reputation"] == {
+        "score": 100.0,
+        "level": "high",
+        "verdict": "send",
+        "confidence": "high",
+    }
 
 
 @pytest.mark.parametrize(
