@@ -136,7 +136,7 @@ def check_recipients(
     if stream not in list_streams(session, tenant=tenant):
         raise UnknownStreamError(stream)
 
-    with collection_paused():
+    with collection_paused(len(addresses)):
         lookup = _Lookup(session.connection(), tenant.id)
         early = lookup.start(addresses) if len(addresses) >= OVERLAP_MIN else None
         blocked: dict[str, SuppressedRecipient] = {}
@@ -175,16 +175,18 @@ def check_recipients(
 
 
 @contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the block, unless it is already off.
+def collection_paused(batch_size: int) -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch of `OVERLAP_MIN` addresses or more,
+    unless it is already off.
 
-    A batch allocates tens of thousands of containers (rows, results) that form no
-    cycles, and every 700 of them would start a collection that walks the batch's
+    A large batch allocates tens of thousands of containers (rows, results) that form
+    no cycles, and every 700 of them would start a collection that walks the batch's
     lists of 100 000 addresses. A caller that serialises the result should keep the
     pause until it drops the result. The allocation count then falls back, so no
-    collection starts when the collector resumes.
+    collection starts when the collector resumes. Small batches never pause it, so a
+    steady flow of them cannot keep the collector off.
     """
-    if not gc.isenabled():
+    if batch_size < OVERLAP_MIN or not gc.isenabled():
         yield
         return
     gc.disable()

@@ -158,7 +158,7 @@ def post_send_check(
     Each address appears once, as given, in input order; duplicates are dropped.
     """
     envelope, recipients = body
-    with collection_paused():
+    with collection_paused(len(recipients)):
         result = check_recipients(
             session,
             tenant=principal.tenant,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -237,3 +239,12 @@ def test_failed_background_lookup_raises_in_the_caller(
 
     with pytest.raises(Exception, match="no_such_table"):
         check_recipients(session, tenant=tenant, addresses=_large_batch(), clock=clock)
+
+
+@pytest.mark.parametrize(("size", "paused"), [(OVERLAP_MIN - 1, False), (OVERLAP_MIN, True)])
+def test_collection_paused_only_for_large_batches(size: int, paused: bool) -> None:
+    with send_check.collection_paused(size):
+        enabled_inside = gc.isenabled()
+
+    assert enabled_inside is not paused
+    assert gc.isenabled()
