@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import orjson
 import pytest
@@ -150,3 +152,30 @@ async def test_send_check_lists_every_invalid_field(
         ["body", "stream"],
         ["body", "recipients", 1],
     ]
+
+
+async def test_send_check_concurrent_large_batches(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    """Large batches look up on worker threads; concurrent ones must not mix results."""
+    headers = make_key(scope="write")
+    batches = [[f"user{i}-{n}@example.org" for i in range(3_000)] for n in range(6)]
+    for n, batch in enumerate(batches):
+        await client.put(f"/v1/suppressions/{batch[n]}", headers=headers)
+
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                "/v1/send-check",
+                json={"from_domain": "example.com", "recipients": batch},
+                headers=headers,
+            )
+            for batch in batches
+        )
+    )
+
+    for n, (batch, response) in enumerate(zip(batches, responses, strict=True)):
+        result = response.json()
+        assert response.status_code == 200, result
+        assert [s["address"] for s in result["suppressed"]] == [batch[n]]
+        assert len(result["allowed"]) == len(batch) - 1
