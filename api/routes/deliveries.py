@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import ClockDep, SessionDep, WriteKey
 from api.errors import InvalidRequest
+from api.routes.send_check import InvalidOut
 from reputation.deliveries import record_deliveries
 
 router = APIRouter(tags=["deliveries"])
@@ -40,15 +41,10 @@ class LiftedSuppressionOut(BaseModel):
     since: datetime
 
 
-class InvalidRecipientOut(BaseModel):
-    address: str
-    error: str
-
-
 class DeliveriesOut(BaseModel):
     reset: list[str] = Field(description="Recipients whose soft-bounce count was reset.")
     lifted: list[LiftedSuppressionOut] = Field(description="Soft-bounce suppressions lifted.")
-    invalid: list[InvalidRecipientOut]
+    invalid: list[InvalidOut]
 
 
 @router.post("/deliveries", response_model=DeliveriesOut)
@@ -79,5 +75,5 @@ def post_deliveries(
             LiftedSuppressionOut(address=s.address, stream=s.stream, reason=s.reason, since=s.since)
             for s in report.outcome.lifted
         ],
-        invalid=[InvalidRecipientOut(address=a, error=e) for a, e in report.invalid],
+        invalid=[InvalidOut(address=a, error=e) for a, e in report.invalid],
     )
