@@ -16,8 +16,8 @@ on PostgreSQL). It then starts `mailrep serve` on 127.0.0.1 and times, in the sa
   FROM json_each(?))` with one JSON array on SQLite, each with `stream IN (?, '*')`;
 * server-sql: the statements the server itself runs (reputation.send_check), alone on
   the driver in the same chunks. They probe the index once per address rather than
-  once per stream, and on SQLite return the rows as one JSON array, so they take less
-  than the hand-written lookup; printed so the HTTP figure can be read against both.
+  once per stream, and on SQLite they return the rows as one JSON array. So they take
+  less than the hand-written lookup, and the HTTP figure can be read against both.
 
 A fifth of the recipients are suppressed. Each figure is the median of `--repeat` runs
 after one warm-up. The ratio http/sql is the cost of the API over the bare lookup.

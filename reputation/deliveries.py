@@ -5,7 +5,7 @@ and lifts a suppression that soft bounces alone made before it, each lift leavin
 an audit event. Hard bounces, complaints, opt-outs and manual suppressions stay:
 a delivery does not withdraw a complaint, and a hard bounce or a manual entry is
 lifted only by hand. Deliveries reach mailrep as delivered DSNs or as reports
-from the sender (`POST /v1/deliveries`), which sees them in its MTA's logs.
+from the sender (`POST /v1/deliveries`), which finds them in its MTA's logs.
 """
 
 from __future__ import annotations

@@ -147,8 +147,8 @@ def _is_temporary(exc: BaseException) -> bool:
     """Return True when a later retry may succeed, e.g. the database was unreachable or locked."""
     if isinstance(exc, RemoteMessageError):
         return exc.is_temporary
-    # Only a message too large for the limit is refused for itself; a missing table or
-    # stream is fixed by the operator, after which the MTA's retry succeeds.
+    # Only a message over the size limit is rejected for itself. A missing table or
+    # stream is fixed by the operator, and the MTA's next retry then succeeds.
     return not isinstance(exc, MessageTooLargeError)
 
 

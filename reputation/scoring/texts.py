@@ -205,14 +205,16 @@ def _count_words(params: Mapping[str, Param], language: Language) -> dict[str, s
             else ("event" if events == 1 else "events")
         )
     if isinstance(volume, int):
-        one = volume == 1
+        singular = volume == 1
         if language is Language.PL:
             # "odbiorca" is masculine personal: after 2-4 the genitive ("2 odbiorców") is standard.
-            words["recipients_noun"] = "odbiorca" if one else "odbiorców"
-            words["recorded_recipients"] = "zapisany odbiorca" if one else "zapisanych odbiorców"
-            words["of_recipients"] = "odbiorcy" if one else "odbiorców"
+            words["recipients_noun"] = "odbiorca" if singular else "odbiorców"
+            words["recorded_recipients"] = (
+                "zapisany odbiorca" if singular else "zapisanych odbiorców"
+            )
+            words["of_recipients"] = "odbiorcy" if singular else "odbiorców"
         else:
-            words["recipients_noun"] = "recipient" if one else "recipients"
+            words["recipients_noun"] = "recipient" if singular else "recipients"
     return words
 
 
